@@ -1,0 +1,1 @@
+//! Benchmarks for estreamer-codec (see benches/).
