@@ -1,1 +1,198 @@
-fn main() {}
+//! `estreamer`: decode captured eStreamer streams, build client requests, explain request flags.
+
+use std::fs::File;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use estreamer_cli::{decode, request};
+use estreamer_codec::{DecodeOptions, HeaderMode, InitialTimestamp, RequestFlags};
+
+#[derive(Parser)]
+#[command(
+    name = "estreamer",
+    version,
+    about = "Tools for Cisco's eStreamer protocol (Firepower / FireSIGHT Management Center event streaming)",
+    long_about = None
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Decode a captured server-to-client byte stream into JSON Lines.
+    ///
+    /// The input is the decrypted byte stream as read from the TLS socket (messages back to
+    /// back). One JSON object is written per message, one per message inside a bundle, and one
+    /// per error; decoding goes on after an error wherever the framing allows, and the exit
+    /// status is 1 when any error was found. The schema is documented in README.md.
+    Decode {
+        /// Record header form of Event Data messages: `standard` (8 bytes, request flag bit 23
+        /// clear), `extended` (16 bytes, bit 23 set), or `auto` (decided per message from the
+        /// lengths, as Cisco's client does).
+        #[arg(long, value_enum, default_value_t = Header::Auto)]
+        header: Header,
+        /// Largest message body accepted, in bytes; a larger declared length stops decoding.
+        #[arg(long, default_value_t = estreamer_codec::DEFAULT_MAX_MESSAGE_LENGTH)]
+        max_message_length: u32,
+        /// Input file, or `-` for standard input.
+        #[arg(default_value = "-")]
+        input: String,
+    },
+    /// Write the request a client sends: Event Stream Request, then (extended mode) the
+    /// Streaming Request.
+    ///
+    /// Raw bytes go to --out FILE, or to standard output when it is not a terminal; an annotated
+    /// hex listing goes to a terminal (or with --hex).
+    Request {
+        /// Where to start: `genesis` (oldest data), `now`, or UNIX seconds (decimal or 0x hex),
+        /// normally the archive timestamp of the last record processed.
+        #[arg(long, default_value = "now")]
+        start: InitialTimestamp,
+        /// Request flags: names (e.g. METADATA_V4,ARCHIVE_TIMESTAMPS) joined by ',', '|' or '+',
+        /// or a number (0x48900061). Default: Cisco eNcore's flags, 0x48900061. See `estreamer
+        /// flags` for the names.
+        #[arg(long, default_value = "0x48900061")]
+        flags: RequestFlags,
+        /// Extended requests, `code:version,...` (codes as numbers or names: intrusion,
+        /// metadata, correlation, discovery, connection, user, malware, file, impact), or a
+        /// preset: `encore-5.2.11` (default), `encore-3.8.4`, `none`. Giving a list sets
+        /// request flag bit 30 (EXTENDED_REQUESTS).
+        #[arg(long)]
+        extended: Option<String>,
+        /// Write raw bytes to this file.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Write the annotated hex listing to standard output even when it is not a terminal.
+        #[arg(long)]
+        hex: bool,
+    },
+    /// Explain a request flags word bit by bit, with the version the server will send for each
+    /// event family.
+    Flags {
+        /// The flags: a number (0x48900061) or names joined by ',', '|' or '+'.
+        flags: RequestFlags,
+        /// Extended requests to resolve together with the flags (`code:version,...` or a
+        /// preset, as for `request`).
+        #[arg(long)]
+        extended: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Header {
+    Standard,
+    Extended,
+    Auto,
+}
+
+impl From<Header> for HeaderMode {
+    fn from(h: Header) -> Self {
+        match h {
+            Header::Standard => HeaderMode::Standard,
+            Header::Extended => HeaderMode::Extended,
+            Header::Auto => HeaderMode::Auto,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("estreamer: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    match cli.command {
+        Command::Decode {
+            header,
+            max_message_length,
+            input,
+        } => {
+            let opts = DecodeOptions {
+                max_message_length,
+                header_mode: header.into(),
+            };
+            let reader: Box<dyn Read> = if input == "-" {
+                Box::new(io::stdin().lock())
+            } else {
+                Box::new(File::open(&input).map_err(|e| format!("cannot open {input}: {e}"))?)
+            };
+            let stdout = io::stdout().lock();
+            let summary = match decode::decode_stream(reader, stdout, opts) {
+                Ok(s) => s,
+                // A closed pipe (e.g. `| head`) is a normal way to stop reading.
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+                Err(e) => return Err(format!("decode failed: {e}")),
+            };
+            if summary.errors > 0 {
+                eprintln!(
+                    "estreamer: {} messages, {} records, {} errors",
+                    summary.messages, summary.records, summary.errors
+                );
+                return Ok(ExitCode::from(1));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Request {
+            start,
+            mut flags,
+            extended,
+            out,
+            hex,
+        } => {
+            let list = match &extended {
+                Some(s) => {
+                    if !flags.contains(RequestFlags::EXTENDED_REQUESTS) {
+                        eprintln!(
+                            "estreamer: --extended given: setting request flag bit 30 (EXTENDED_REQUESTS)"
+                        );
+                        flags |= RequestFlags::EXTENDED_REQUESTS;
+                    }
+                    request::parse_extended(s).map_err(|e| format!("--extended: {e}"))?
+                }
+                None => estreamer_codec::EventTypeRequest::ENCORE_5_2_11.to_vec(),
+            };
+            let req = request::build(start, flags, &list)?;
+            let mut raw = req.event_stream_request.clone();
+            if let Some(sr) = &req.streaming_request {
+                raw.extend_from_slice(sr);
+            }
+            if let Some(path) = out {
+                std::fs::write(&path, &raw)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                if hex {
+                    print!("{}", request::annotate(&req));
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            let mut stdout = io::stdout().lock();
+            let result = if hex || stdout.is_terminal() {
+                stdout.write_all(request::annotate(&req).as_bytes())
+            } else {
+                stdout.write_all(&raw)
+            };
+            result
+                .and_then(|()| stdout.flush())
+                .map_err(|e| format!("cannot write: {e}"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Flags { flags, extended } => {
+            let list = extended
+                .as_deref()
+                .map(request::parse_extended)
+                .transpose()
+                .map_err(|e| format!("--extended: {e}"))?;
+            print!("{}", request::explain_flags(flags, list.as_deref()));
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

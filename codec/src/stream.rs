@@ -404,6 +404,7 @@ mod buffered {
         reader: R,
         decoder: StreamDecoder,
         eof: bool,
+        ended: bool,
     }
 
     impl<R: Read> MessageReader<R> {
@@ -413,6 +414,7 @@ mod buffered {
                 reader,
                 decoder: StreamDecoder::new(opts),
                 eof: false,
+                ended: false,
             }
         }
 
@@ -431,14 +433,16 @@ mod buffered {
                     return Ok(Some(m));
                 }
                 if self.eof {
-                    return match self.decoder.finish() {
-                        Ok(()) => Ok(None),
-                        Err(e) => {
-                            // Report once, then behave as a clean end.
-                            self.decoder = StreamDecoder::new(self.decoder.opts);
-                            Err(ReadError::Decode(e))
-                        }
-                    };
+                    if self.ended {
+                        return Ok(None);
+                    }
+                    // Report an unfinished message once, then behave as a clean end.
+                    self.ended = true;
+                    return self
+                        .decoder
+                        .finish()
+                        .map(|()| None)
+                        .map_err(ReadError::Decode);
                 }
                 loop {
                     match self.decoder.read_from(&mut self.reader) {

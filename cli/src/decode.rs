@@ -1,0 +1,327 @@
+//! `estreamer decode`: a captured server-to-client byte stream to JSON Lines.
+//!
+//! One object per message, one per message inside a bundle (after the bundle's own object), one
+//! per error. The schema is documented in README.md ("JSON Lines schema") and is a public
+//! interface: change it only compatibly.
+
+use std::io::{self, Read, Write};
+
+use estreamer_codec::{
+    Body, DecodeError, DecodeOptions, ErrorKind, EventCode, EventTypeRequest, HeaderMode,
+    InitialTimestamp, Message, MessageReader, MessageType, ReadError, RequestFlags,
+};
+
+use crate::json::Obj;
+
+/// Counts of what a decode run wrote.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    /// Message objects written (bundles and their inner messages included).
+    pub messages: u64,
+    /// Event Data records among them.
+    pub records: u64,
+    /// Error objects written.
+    pub errors: u64,
+}
+
+/// Where a message sits: top level, or inside a bundle.
+#[derive(Clone, Copy)]
+struct Context {
+    bundle: Option<(usize, usize)>,
+    depth: u8,
+}
+
+const TOP: Context = Context {
+    bundle: None,
+    depth: 0,
+};
+
+/// Bundles inside bundles are not in any source; decode them, but not without bound.
+const MAX_DEPTH: u8 = 4;
+
+/// Flush the output buffer when it grows past this.
+const FLUSH_AT: usize = 256 * 1024;
+
+/// Decodes everything `input` holds and writes JSON Lines to `out`.
+///
+/// Errors in the input are written as error objects and counted in the summary; decoding goes
+/// on wherever the framing allows. Only a failure to read or write is an `Err`.
+pub fn decode_stream<R: Read, W: Write>(
+    input: R,
+    mut out: W,
+    opts: DecodeOptions,
+) -> io::Result<Summary> {
+    let mut reader = MessageReader::new(input, opts);
+    let mut buf = Vec::with_capacity(FLUSH_AT + 64 * 1024);
+    let mut summary = Summary::default();
+    loop {
+        match reader.next_message() {
+            Ok(Some(m)) => render_message(&mut buf, &m, opts.header_mode, TOP, &mut summary),
+            Ok(None) => break,
+            Err(ReadError::Io(e)) => return Err(e),
+            Err(ReadError::Decode(e)) => {
+                let fatal = !matches!(
+                    e,
+                    DecodeError::Invalid {
+                        kind: ErrorKind::UnsupportedHeaderVersion { .. },
+                        ..
+                    }
+                );
+                let at = match e {
+                    DecodeError::Incomplete { .. } => reader.position(),
+                    _ => 0,
+                };
+                render_error(&mut buf, &e, at, None);
+                summary.errors += 1;
+                if fatal {
+                    break;
+                }
+            }
+        }
+        if buf.len() >= FLUSH_AT {
+            out.write_all(&buf)?;
+            buf.clear();
+        }
+    }
+    out.write_all(&buf)?;
+    out.flush()?;
+    Ok(summary)
+}
+
+/// Writes an error object. `incomplete_at` is the stream position for `Incomplete` errors.
+fn render_error(
+    out: &mut Vec<u8>,
+    e: &DecodeError,
+    incomplete_at: usize,
+    message: Option<&Message<'_>>,
+) {
+    let mut o = Obj::new(out);
+    match *e {
+        DecodeError::Incomplete { needed } => {
+            o.u64("offset", incomplete_at as u64)
+                .str("error", &e.to_string())
+                .str("error_kind", "incomplete")
+                .u64("needed", needed as u64);
+        }
+        DecodeError::Invalid { offset, kind } => {
+            o.u64("offset", offset as u64)
+                .str("error", &kind.to_string())
+                .str("error_kind", kind.name());
+            bound_fields(&mut o, kind);
+        }
+    }
+    if let Some(m) = message {
+        o.u64("message_offset", m.offset() as u64)
+            .u64("message_type", u64::from(m.message_type().0));
+    }
+    o.finish();
+}
+
+fn bound_fields(o: &mut Obj<'_>, kind: ErrorKind) {
+    match kind {
+        ErrorKind::UnsupportedHeaderVersion { found } => {
+            o.u64("found", found.into());
+        }
+        ErrorKind::MessageTooLarge { declared, max } => {
+            o.u64("declared", declared.into()).u64("max", max.into());
+        }
+        ErrorKind::LengthTooSmall { declared, min } => {
+            o.u64("declared", declared.into()).u64("min", min.into());
+        }
+        ErrorKind::LengthOverrun {
+            declared,
+            available,
+        } => {
+            o.u64("declared", declared.into())
+                .u64("available", available.into());
+        }
+        ErrorKind::RecordLengthMismatch {
+            record_length,
+            message_length,
+            header_len,
+        } => {
+            o.u64("record_length", record_length.into())
+                .u64("message_length", message_length.into())
+                .u64("header_len", header_len.into());
+        }
+        ErrorKind::BodyLength { found, expected } => {
+            o.u64("found", found.into())
+                .u64("expected", expected.into());
+        }
+        ErrorKind::TrailingBytes { count } => {
+            o.u64("count", count.into());
+        }
+        ErrorKind::MisalignedEventTypeList { len } => {
+            o.u64("len", len.into());
+        }
+        ErrorKind::ServiceLength { declared } => {
+            o.u64("declared", declared.into());
+        }
+        ErrorKind::MissingTerminator => {}
+        // ErrorKind is non_exhaustive: a kind added later still gets its name and text.
+        _ => {}
+    }
+}
+
+fn common(o: &mut Obj<'_>, m: &Message<'_>, ctx: Context) {
+    o.u64("offset", m.offset() as u64)
+        .u64("header_version", m.version().into())
+        .u64("message_type", m.message_type().0.into())
+        .str(
+            "message_type_name",
+            m.message_type().name().unwrap_or("unknown"),
+        )
+        .u64("message_length", m.length().into());
+    if let Some((bundle_offset, index)) = ctx.bundle {
+        o.u64("bundle_offset", bundle_offset as u64)
+            .u64("bundle_index", index as u64);
+    }
+}
+
+fn flags_fields(o: &mut Obj<'_>, flags: RequestFlags) {
+    o.u64("request_flags", flags.bits().into())
+        .str_array("request_flag_names", flags.iter().map(|i| i.name));
+}
+
+fn timestamp_fields(o: &mut Obj<'_>, ts: InitialTimestamp) {
+    o.u64("initial_timestamp", ts.to_wire().into())
+        .str("initial_timestamp_kind", ts.kind_name());
+}
+
+fn event_types(o: &mut Obj<'_>, entries: &[EventTypeRequest]) {
+    o.obj_array("event_types", entries, |e, t| {
+        e.u64("event_type", t.event_code().0.into())
+            .opt_str("event_type_name", EventCode(t.event_code().0).name())
+            .u64("event_version", t.event_version().into());
+    });
+}
+
+fn render_message(
+    out: &mut Vec<u8>,
+    m: &Message<'_>,
+    mode: HeaderMode,
+    ctx: Context,
+    summary: &mut Summary,
+) {
+    let body = match m.decode_body(mode) {
+        Ok(b) => b,
+        Err(e) => {
+            render_error(out, &e, m.offset(), Some(m));
+            summary.errors += 1;
+            return;
+        }
+    };
+    summary.messages += 1;
+    let mut o = Obj::new(out);
+    common(&mut o, m, ctx);
+    match body {
+        Body::Null => {}
+        Body::Error(e) => {
+            o.i64("error_code", e.code.into())
+                .u64("error_text_length", e.text.len() as u64)
+                .text(
+                    "error_text",
+                    e.text.as_bytes(),
+                    e.text.trim_nul().as_bytes(),
+                );
+        }
+        Body::EventStreamRequest(r) => {
+            timestamp_fields(&mut o, r.initial_timestamp);
+            flags_fields(&mut o, r.flags);
+        }
+        Body::EventData(d) => {
+            summary.records += 1;
+            o.str("record_header_form", d.header_form().name())
+                .u64("record_type", d.record_type().0.into())
+                .opt_str("record_type_name", d.record_type().name())
+                .u64("netmap_id", d.netmap_id().into())
+                .u64("record_length", d.record_length() as u64);
+            if let (Some(ts), Some(reserved)) = (d.archive_timestamp(), d.reserved()) {
+                o.u64("archive_timestamp", ts.into())
+                    .u64("reserved", reserved.into());
+            }
+            if d.type_word_flag() {
+                o.u64("record_type_flag", 1);
+            }
+            o.hex("record_body", d.body);
+        }
+        Body::HostDataRequest(r) => {
+            o.u64("data_type", r.data_type.into())
+                .u64("host_request_flags", r.flags.into())
+                .ipv4("start_ip_address", r.start_address)
+                .ipv4("end_ip_address", r.end_address);
+        }
+        Body::HostData(h) => {
+            o.u64("block_type", h.block_type.into())
+                .u64("block_length", (h.data.len() + 8) as u64)
+                .hex("block_data", h.data);
+        }
+        Body::StreamingRequest(r) => {
+            let service_length = m.length().saturating_sub(match r.convention {
+                estreamer_codec::ServiceLengthConvention::IncludingHeader => 0,
+                estreamer_codec::ServiceLengthConvention::ExcludingHeader => 8,
+            });
+            o.u64("service_id", r.service_id.into())
+                .u64("service_length", service_length.into())
+                .str("service_length_convention", r.convention.name());
+            flags_fields(&mut o, r.flags);
+            timestamp_fields(&mut o, r.initial_timestamp);
+            event_types(&mut o, r.entries);
+        }
+        Body::StreamingInformation(info) => {
+            let conv = info.convention();
+            o.str("service_length_convention", conv.name());
+            o.obj_array("services", info.services(), |s, svc| {
+                let total = 16 + std::mem::size_of_val(svc.entries);
+                let counted = match conv {
+                    estreamer_codec::ServiceLengthConvention::IncludingHeader => total,
+                    estreamer_codec::ServiceLengthConvention::ExcludingHeader => total - 8,
+                };
+                s.u64("service_id", svc.service_id.into())
+                    .u64("service_length", counted as u64)
+                    .u64("request_flags", svc.flags.into())
+                    .u64("initial_timestamp", svc.initial_timestamp.into());
+                event_types(s, svc.entries);
+            });
+        }
+        Body::Bundle(b) => {
+            let count = b.messages().take_while(Result::is_ok).count();
+            o.u64("connection_id", b.connection_id.into())
+                .u64("sequence_number", b.sequence_number.into())
+                .u64("message_count", count as u64);
+            o.finish();
+            for (index, inner) in b.messages().enumerate() {
+                match inner {
+                    Ok(inner) if ctx.depth < MAX_DEPTH => {
+                        let inner_ctx = Context {
+                            bundle: Some((m.offset(), index)),
+                            depth: ctx.depth + 1,
+                        };
+                        render_message(out, &inner, mode, inner_ctx, summary);
+                    }
+                    Ok(inner) => {
+                        let mut o = Obj::new(out);
+                        common(&mut o, &inner, ctx);
+                        o.hex("body", inner.body());
+                        o.finish();
+                        summary.messages += 1;
+                    }
+                    Err(e) => {
+                        render_error(out, &e, m.offset(), Some(m));
+                        summary.errors += 1;
+                    }
+                }
+            }
+            return;
+        }
+        Body::Unknown(raw) => {
+            o.hex("body", raw);
+        }
+    }
+    o.finish();
+}
+
+/// The name `decode` prints for a message type (for other commands' messages).
+pub fn message_type_name(t: MessageType) -> &'static str {
+    t.name().unwrap_or("unknown")
+}

@@ -1,0 +1,6 @@
+//! The `estreamer` command-line tool's library: the commands as functions, so tests and other
+//! tools can call them without a process.
+
+pub mod decode;
+pub mod json;
+pub mod request;
