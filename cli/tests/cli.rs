@@ -1,0 +1,121 @@
+//! The `estreamer` binary as a user runs it: exit codes, help, argument errors, pipes.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn run(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_estreamer"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn help_on_every_command() {
+    for args in [
+        &["--help"][..],
+        &["decode", "--help"],
+        &["request", "--help"],
+        &["flags", "--help"],
+    ] {
+        let out = run(args, b"");
+        assert!(out.status.success(), "{args:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("Usage:"), "{args:?}: {text}");
+    }
+}
+
+#[test]
+fn request_then_decode_round_trip_through_a_pipe() {
+    let req = run(
+        &[
+            "request",
+            "--start",
+            "genesis",
+            "--flags",
+            "METADATA_V4,ARCHIVE_TIMESTAMPS",
+            "--extended",
+            "intrusion:11,connection:17",
+        ],
+        b"",
+    );
+    assert!(req.status.success());
+    assert!(String::from_utf8_lossy(&req.stderr).contains("bit 30"));
+    // 16 bytes of Event Stream Request + 8 + 16 + 3 * 4 of Streaming Request.
+    assert_eq!(req.stdout.len(), 16 + 8 + 16 + 12);
+    let dec = run(&["decode"], &req.stdout);
+    assert!(
+        dec.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dec.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8(dec.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["initial_timestamp_kind"], "genesis");
+    // METADATA_V4 | ARCHIVE_TIMESTAMPS | EXTENDED_REQUESTS = 0x00100000 | 0x00800000 | 0x40000000.
+    assert_eq!(lines[0]["request_flags"], 0x4090_0000);
+    assert_eq!(lines[1]["event_types"][1]["event_version"], 17);
+}
+
+#[test]
+fn decode_errors_give_exit_status_1_and_still_decode_the_rest() {
+    // Header version 2 (skipped), then a Null, then 3 stray bytes.
+    let mut input = vec![0, 2, 0, 0, 0, 0, 0, 0];
+    input.extend_from_slice(&[0, 1, 0, 0, 0, 0, 0, 0]);
+    input.extend_from_slice(&[0, 1, 0]);
+    let out = run(&["decode", "-"], &input);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert_eq!(lines[0]["error_kind"], "unsupported_header_version");
+    assert!(lines[0]["error"].as_str().unwrap().contains("CSCve44987"));
+    assert_eq!(lines[1]["message_type_name"], "null");
+    assert_eq!(lines[2]["error_kind"], "incomplete");
+    assert_eq!(lines[2]["offset"], 16);
+    assert_eq!(lines[2]["needed"], 5);
+}
+
+#[test]
+fn bad_arguments_are_explained() {
+    let out = run(&["request", "--flags", "NOPE"], b"");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("flag names"));
+    let out = run(&["request", "--extended", "intrusion"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("code:version"));
+    let out = run(&["decode", "/nonexistent/file"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot open"));
+}
+
+#[test]
+fn flags_command_explains_bits() {
+    let out = run(&["flags", "0x00800004"], b"");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("INTRUSION|ARCHIVE_TIMESTAMPS"));
+    assert!(text.contains("record header: extended"));
+    assert!(text.contains("plain event stream"));
+}
+
+#[test]
+fn hex_listing_on_request() {
+    let out = run(&["request", "--start", "0x5f000000", "--hex"], b"");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("5f 00 00 00"), "{text}");
+    assert!(text.contains("terminator (0, 0)"));
+}
