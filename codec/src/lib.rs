@@ -73,6 +73,9 @@ mod encode;
 #[cfg(feature = "tokio")]
 pub mod tokio_codec;
 
+#[cfg(feature = "arbitrary")]
+mod arbitrary_impls;
+
 pub use error::{DecodeError, EncodeError, ErrorKind};
 pub use flags::{
     FlagInfo, ParseFlagsError, RequestFlags, Resolved, VersionResolution, VersionSource,

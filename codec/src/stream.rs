@@ -345,7 +345,8 @@ mod buffered {
             const CHUNK: usize = 64 * 1024;
             self.compact();
             let room = self.capacity_limit().saturating_sub(self.buf.len());
-            let want = room.min(CHUNK.max(self.skip));
+            // Read in bounded chunks: never size the buffer by a length taken from the wire.
+            let want = room.min(CHUNK);
             if want == 0 {
                 return Ok(0);
             }

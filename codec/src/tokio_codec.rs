@@ -11,6 +11,9 @@ use crate::error::{DecodeError, EncodeError};
 use crate::message::{DecodeOptions, Message, decode_message};
 use crate::wire::MessageHeader;
 
+/// Largest single buffer reservation the decoder makes while waiting for a body.
+const RESERVE_STEP: usize = 64 * 1024;
+
 /// One framed message that owns its bytes (header and body), as yielded by [`EstreamerCodec`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OwnedMessage {
@@ -100,7 +103,9 @@ impl Decoder for EstreamerCodec {
         let used = match decode_message(src, &self.opts) {
             Ok((_, used)) => used,
             Err(DecodeError::Incomplete { needed }) => {
-                src.reserve(needed);
+                // Grow in bounded steps: a declared length (already checked against the
+                // maximum) must not by itself make the buffer allocate megabytes.
+                src.reserve(needed.min(RESERVE_STEP));
                 return Ok(None);
             }
             Err(DecodeError::Invalid { offset, kind }) => {
