@@ -98,3 +98,8 @@ pub use encode::{
     Encode, HostDataMessage, Null, encode_block, encode_body, encode_bundle, encode_message,
     encode_streaming_information,
 };
+
+/// The README's Rust examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
