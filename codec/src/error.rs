@@ -84,10 +84,18 @@ pub enum ErrorKind {
         /// The service length field of the first service that does not fit.
         declared: u32,
     },
-    /// A Streaming Request that carries a number of services other than exactly one.
-    ServiceCount {
-        /// The number of services found (saturating).
+    /// Blocks nested deeper than the decoder's cap ([`MAX_NESTING`](crate::block::MAX_NESTING)).
+    NestingTooDeep {
+        /// The cap.
+        max: u8,
+    },
+    /// A nested block whose type is not the one its position requires (e.g. a String block
+    /// field whose header does not say type 0).
+    UnexpectedBlockType {
+        /// The type found on the wire.
         found: u32,
+        /// The type required.
+        expected: u32,
     },
 }
 
@@ -147,11 +155,11 @@ impl fmt::Display for ErrorKind {
                 f,
                 "service length {declared} fits neither the including nor the excluding convention"
             ),
-            ErrorKind::ServiceCount { found } => {
-                write!(
-                    f,
-                    "streaming request carries {found} services, expected exactly 1"
-                )
+            ErrorKind::NestingTooDeep { max } => {
+                write!(f, "blocks nested deeper than {max} levels")
+            }
+            ErrorKind::UnexpectedBlockType { found, expected } => {
+                write!(f, "block type {found} where type {expected} is required")
             }
         }
     }
@@ -171,7 +179,8 @@ impl ErrorKind {
             ErrorKind::MisalignedEventTypeList { .. } => "misaligned_event_type_list",
             ErrorKind::MissingTerminator => "missing_terminator",
             ErrorKind::ServiceLength { .. } => "service_length",
-            ErrorKind::ServiceCount { .. } => "service_count",
+            ErrorKind::NestingTooDeep { .. } => "nesting_too_deep",
+            ErrorKind::UnexpectedBlockType { .. } => "unexpected_block_type",
         }
     }
 }

@@ -38,6 +38,7 @@
 //! * `alloc`: the encoders.
 //! * `tokio`: a `tokio_util::codec::{Decoder, Encoder}`.
 //! * `arbitrary`: `Arbitrary` impls for structured fuzzing.
+//! * `serde`: `Serialize`/`Deserialize` for the metadata cache's snapshot file format.
 //!
 //! Without default features the crate is `no_std` and decodes only.
 
@@ -58,13 +59,21 @@ extern crate alloc;
 
 #[macro_use]
 mod types;
+#[macro_use]
+pub mod layout;
+pub mod block;
 mod error;
 mod flags;
 mod message;
+#[cfg(feature = "std")]
+pub mod metadata;
 mod parse;
+mod record;
 pub mod record_types;
+pub mod records;
 mod stream;
 mod text;
+mod values;
 pub mod wire;
 
 #[cfg(feature = "alloc")]
@@ -86,11 +95,13 @@ pub use message::{
     RecordHeaderForm, Service, ServiceLengthConvention, Services, StreamingInformation,
     StreamingRequest, decode_frame, decode_message,
 };
+pub use record::{ID_NAME_RECORDS, IntrusionEvent, Record, RecordParts, UUID_NAME_RECORDS};
 pub use stream::Messages;
 #[cfg(feature = "std")]
 pub use stream::{MessageReader, ReadError, StreamDecoder};
 pub use text::Text;
 pub use types::{EventCode, InitialTimestamp, MessageType, ParseTimestampError, RecordType};
+pub use values::{Ip16, Mac, Timestamp, Uuid};
 pub use wire::EventTypeRequest;
 
 #[cfg(feature = "alloc")]

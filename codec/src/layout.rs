@@ -1,0 +1,1062 @@
+//! Declarative record and block layouts: one description per layout drives decoding, encoding,
+//! JSON output, the coverage catalogue and the tests.
+//!
+//! A [`Layout`] is a static list of [`Field`]s (name and wire [`Kind`]). From it:
+//!
+//! * [`walk`] decodes any layout generically, zero-copy, into [`Value`]s (the JSON writer and the
+//!   catalogue use this);
+//! * [`encode_fields`] writes values back, computing every length;
+//! * the `layout!` macro, given the same field list once, also generates a typed view
+//!   (`View<'a>`) with one accessor per field - fixed-offset fields are read at compile-time
+//!   offsets, fields after the first variable-length one at offsets found once when the view is
+//!   built - and an owned representation (`Repr<'a>`) that encodes.
+//!
+//! Strictness: a field that runs past the end of its record or block is an error at that
+//! field's absolute offset; a nested String or BLOB block must carry its primitive type;
+//! bytes after the last field are kept as `trailing` and re-encoded verbatim, so a newer
+//! layout that only appends still round-trips bit-exact.
+
+use core::net::Ipv4Addr;
+
+use crate::error::{DecodeError, ErrorKind};
+use crate::parse::sat32;
+use crate::text::Text;
+use crate::values::{Ip16, Mac, Uuid};
+use crate::wire::BlockHeader;
+
+/// The wire type of one field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// u8.
+    U8,
+    /// Big-endian u16.
+    U16,
+    /// Big-endian u32.
+    U32,
+    /// Big-endian u64.
+    U64,
+    /// Big-endian signed 32-bit.
+    I32,
+    /// 4-byte IPv4 address.
+    Ipv4,
+    /// 16-byte address (IPv6 or IPv4-mapped).
+    Ip16,
+    /// 16-byte UUID.
+    Uuid,
+    /// 6-byte MAC address.
+    Mac,
+    /// Fixed-size opaque bytes.
+    Bytes(usize),
+    /// A nested String block: `u32 type (0), u32 length (incl. 8), text`.
+    StringBlock,
+    /// A nested BLOB block: `u32 type (1 in series 2, 10 in series 1), u32 length, bytes`.
+    BlobBlock,
+    /// Inline text after a u16 length.
+    Text16,
+    /// Inline text after a u32 length.
+    Text32,
+    /// Inline opaque bytes after a u32 length.
+    Bytes32,
+    /// A u16 length whose text comes later, in the next [`Kind::Counted`] field.
+    Len16,
+    /// Text whose length was given by the previous [`Kind::Len16`] field.
+    Counted,
+    /// A u32 holding the length of the whole structure, from its first field to its end
+    /// (for records whose body is a block of a type the layout does not fix; WIRE.md C.11, C.13).
+    /// Decoding requires it to equal the body length; encoding computes it.
+    BlockLen,
+}
+
+impl Kind {
+    /// The size on the wire when it does not depend on the data.
+    pub const fn fixed_size(self) -> Option<usize> {
+        match self {
+            Kind::U8 => Some(1),
+            Kind::U16 | Kind::Len16 => Some(2),
+            Kind::U32 | Kind::I32 | Kind::Ipv4 | Kind::BlockLen => Some(4),
+            Kind::U64 => Some(8),
+            Kind::Ip16 | Kind::Uuid => Some(16),
+            Kind::Mac => Some(6),
+            Kind::Bytes(n) => Some(n),
+            Kind::StringBlock
+            | Kind::BlobBlock
+            | Kind::Text16
+            | Kind::Text32
+            | Kind::Bytes32
+            | Kind::Counted => None,
+        }
+    }
+
+    /// A short name for tables.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Kind::U8 => "u8",
+            Kind::U16 => "u16",
+            Kind::U32 => "u32",
+            Kind::U64 => "u64",
+            Kind::I32 => "i32",
+            Kind::Ipv4 => "ip4",
+            Kind::Ip16 => "ip16",
+            Kind::Uuid => "uuid",
+            Kind::Mac => "mac",
+            Kind::Bytes(_) => "bytes",
+            Kind::StringBlock => "string block",
+            Kind::BlobBlock => "blob block",
+            Kind::Text16 => "u16 + text",
+            Kind::Text32 => "u32 + text",
+            Kind::Bytes32 => "u32 + bytes",
+            Kind::Len16 => "u16 length",
+            Kind::Counted => "text",
+            Kind::BlockLen => "u32 length",
+        }
+    }
+}
+
+/// One field of a layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Field {
+    /// snake_case name, as in the JSON output.
+    pub name: &'static str,
+    /// Wire type.
+    pub kind: Kind,
+}
+
+/// Block series, which decides the BLOB primitive's type number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Series {
+    /// Series 1 (BLOB = 10).
+    One,
+    /// Series 2 (BLOB = 1).
+    Two,
+}
+
+impl Series {
+    /// The BLOB primitive's block type in this series.
+    pub const fn blob_type(self) -> u32 {
+        match self {
+            Series::One => 10,
+            Series::Two => 1,
+        }
+    }
+}
+
+/// A record body or block layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Layout {
+    /// snake_case name.
+    pub name: &'static str,
+    /// For a block: its block type (the fields follow the 8-byte block header). `None` for a
+    /// record body that is not a block.
+    pub block_type: Option<u32>,
+    /// The series of the nested primitives.
+    pub series: Series,
+    /// The fields in wire order.
+    pub fields: &'static [Field],
+}
+
+impl Layout {
+    /// Bytes before the first variable-length field (after the block header, for blocks).
+    // Const evaluation over static layout tables, index bounded by the loop: never input data.
+    #[allow(clippy::indexing_slicing)]
+    pub const fn fixed_len(&self) -> usize {
+        let mut i = 0;
+        let mut n = 0;
+        while i < self.fields.len() {
+            match self.fields[i].kind.fixed_size() {
+                Some(s) => n += s,
+                None => return n,
+            }
+            i += 1;
+        }
+        n
+    }
+
+    /// Index of the first variable-length field (the number of fields if none is).
+    // Const evaluation over static layout tables, index bounded by the loop: never input data.
+    #[allow(clippy::indexing_slicing)]
+    pub const fn first_variable(&self) -> usize {
+        let mut i = 0;
+        while i < self.fields.len() {
+            if self.fields[i].kind.fixed_size().is_none() {
+                return i;
+            }
+            i += 1;
+        }
+        self.fields.len()
+    }
+
+    /// The smallest encoded size of the fields (every variable part empty).
+    // Const evaluation over static layout tables, index bounded by the loop: never input data.
+    #[allow(clippy::indexing_slicing)]
+    pub const fn min_len(&self) -> usize {
+        let mut i = 0;
+        let mut n = 0;
+        while i < self.fields.len() {
+            n += match self.fields[i].kind {
+                Kind::StringBlock | Kind::BlobBlock => 8,
+                Kind::Text16 => 2,
+                Kind::Text32 | Kind::Bytes32 => 4,
+                Kind::Counted => 0,
+                k => match k.fixed_size() {
+                    Some(s) => s,
+                    None => 0,
+                },
+            };
+            i += 1;
+        }
+        n
+    }
+}
+
+/// Offset of field `i` when every field before it has a fixed size (else 0; the typed views use
+/// this only for such fields).
+// Const evaluation over static layout tables, index bounded by the loop: never input data.
+#[allow(clippy::indexing_slicing)]
+pub const fn fixed_offset(fields: &[Field], i: usize) -> usize {
+    let mut j = 0;
+    let mut n = 0;
+    while j < i && j < fields.len() {
+        n += match fields[j].kind.fixed_size() {
+            Some(s) => s,
+            None => return 0,
+        };
+        j += 1;
+    }
+    n
+}
+
+/// A decoded field value, borrowed from the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Value<'a> {
+    /// u8.
+    U8(u8),
+    /// u16 (also a [`Kind::Len16`] length).
+    U16(u16),
+    /// u32.
+    U32(u32),
+    /// u64.
+    U64(u64),
+    /// i32.
+    I32(i32),
+    /// IPv4 address.
+    Ipv4(Ipv4Addr),
+    /// 16-byte address.
+    Ip16(Ip16),
+    /// UUID.
+    Uuid(Uuid),
+    /// MAC address.
+    Mac(Mac),
+    /// Opaque bytes (fixed-size, BLOB or u32-prefixed).
+    Bytes(&'a [u8]),
+    /// Text (String block, u16/u32-prefixed or counted).
+    Text(Text<'a>),
+    /// A length the encoder computes (a [`Kind::Len16`] field in a `Repr`).
+    Computed,
+}
+
+/// What [`walk`] found: where each field starts and where the fields end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Walked {
+    /// Offset (within the data walked) just after the last field.
+    pub end: usize,
+}
+
+fn overrun(offset: usize, declared: usize, available: usize) -> DecodeError {
+    DecodeError::invalid(
+        offset,
+        ErrorKind::LengthOverrun {
+            declared: sat32(declared),
+            available: sat32(available),
+        },
+    )
+}
+
+fn take(data: &[u8], pos: usize, n: usize, base: usize) -> Result<&[u8], DecodeError> {
+    data.get(pos..)
+        .and_then(|rest| rest.get(..n))
+        .ok_or_else(|| overrun(base + pos, n, data.len().saturating_sub(pos)))
+}
+
+fn array<const N: usize>(data: &[u8], pos: usize, base: usize) -> Result<[u8; N], DecodeError> {
+    let s = take(data, pos, N, base)?;
+    let mut a = [0u8; N];
+    a.copy_from_slice(s);
+    Ok(a)
+}
+
+/// Decodes one field at `pos`; returns its value and size.
+fn field<'a>(
+    kind: Kind,
+    series: Series,
+    data: &'a [u8],
+    pos: usize,
+    base: usize,
+    pending: &mut Option<usize>,
+) -> Result<(Value<'a>, usize), DecodeError> {
+    Ok(match kind {
+        Kind::U8 => (Value::U8(u8::from_be_bytes(array(data, pos, base)?)), 1),
+        Kind::U16 => (Value::U16(u16::from_be_bytes(array(data, pos, base)?)), 2),
+        Kind::Len16 => {
+            let n = u16::from_be_bytes(array(data, pos, base)?);
+            *pending = Some(usize::from(n));
+            (Value::U16(n), 2)
+        }
+        Kind::U32 => (Value::U32(u32::from_be_bytes(array(data, pos, base)?)), 4),
+        Kind::BlockLen => {
+            let declared = u32::from_be_bytes(array(data, pos, base)?);
+            let len = usize::try_from(declared).unwrap_or(usize::MAX);
+            if len > data.len() {
+                return Err(DecodeError::invalid(
+                    base + pos,
+                    ErrorKind::LengthOverrun {
+                        declared,
+                        available: sat32(data.len()),
+                    },
+                ));
+            }
+            if len < data.len() {
+                return Err(DecodeError::invalid(
+                    base + len,
+                    ErrorKind::TrailingBytes {
+                        count: sat32(data.len() - len),
+                    },
+                ));
+            }
+            (Value::U32(declared), 4)
+        }
+        Kind::I32 => (Value::I32(i32::from_be_bytes(array(data, pos, base)?)), 4),
+        Kind::U64 => (Value::U64(u64::from_be_bytes(array(data, pos, base)?)), 8),
+        Kind::Ipv4 => (Value::Ipv4(Ipv4Addr::from(array::<4>(data, pos, base)?)), 4),
+        Kind::Ip16 => (Value::Ip16(Ip16(array(data, pos, base)?)), 16),
+        Kind::Uuid => (Value::Uuid(Uuid(array(data, pos, base)?)), 16),
+        Kind::Mac => (Value::Mac(Mac(array(data, pos, base)?)), 6),
+        Kind::Bytes(n) => (Value::Bytes(take(data, pos, n, base)?), n),
+        Kind::StringBlock | Kind::BlobBlock => {
+            let expected = match kind {
+                Kind::StringBlock => 0,
+                _ => series.blob_type(),
+            };
+            let h: [u8; 8] = array(data, pos, base)?;
+            let [t0, t1, t2, t3, l0, l1, l2, l3] = h;
+            let found = u32::from_be_bytes([t0, t1, t2, t3]);
+            if found != expected {
+                return Err(DecodeError::invalid(
+                    base + pos,
+                    ErrorKind::UnexpectedBlockType { found, expected },
+                ));
+            }
+            let declared = u32::from_be_bytes([l0, l1, l2, l3]);
+            let len = usize::try_from(declared).unwrap_or(usize::MAX);
+            if len < BlockHeader::LEN {
+                return Err(DecodeError::invalid(
+                    base + pos + 4,
+                    ErrorKind::LengthTooSmall {
+                        declared,
+                        min: sat32(BlockHeader::LEN),
+                    },
+                ));
+            }
+            let available = data.len().saturating_sub(pos);
+            if len > available {
+                return Err(DecodeError::invalid(
+                    base + pos + 4,
+                    ErrorKind::LengthOverrun {
+                        declared,
+                        available: sat32(available),
+                    },
+                ));
+            }
+            let content = take(data, pos + BlockHeader::LEN, len - BlockHeader::LEN, base)?;
+            let v = match kind {
+                Kind::StringBlock => Value::Text(Text(content)),
+                _ => Value::Bytes(content),
+            };
+            (v, len)
+        }
+        Kind::Text16 => {
+            let n = usize::from(u16::from_be_bytes(array(data, pos, base)?));
+            let s = take(data, pos + 2, n, base)
+                .map_err(|_| overrun(base + pos, n, data.len().saturating_sub(pos + 2)))?;
+            (Value::Text(Text(s)), 2 + n)
+        }
+        Kind::Text32 | Kind::Bytes32 => {
+            let declared = u32::from_be_bytes(array(data, pos, base)?);
+            let n = usize::try_from(declared).unwrap_or(usize::MAX);
+            let s = take(data, pos + 4, n, base)
+                .map_err(|_| overrun(base + pos, n, data.len().saturating_sub(pos + 4)))?;
+            let v = match kind {
+                Kind::Text32 => Value::Text(Text(s)),
+                _ => Value::Bytes(s),
+            };
+            (v, 4usize.saturating_add(n))
+        }
+        Kind::Counted => {
+            let n = pending.take().unwrap_or(0);
+            (Value::Text(Text(take(data, pos, n, base)?)), n)
+        }
+    })
+}
+
+/// Decodes `fields[from..]` of `layout` from `data` starting at `pos`; `base` is the absolute
+/// offset of `data[0]`. Calls `f(index, position, value)` for each field. A pending
+/// [`Kind::Len16`] length from before `from` must be passed in `pending`.
+pub fn walk_from<'a>(
+    layout: &Layout,
+    from: usize,
+    data: &'a [u8],
+    mut pos: usize,
+    base: usize,
+    mut pending: Option<usize>,
+    mut f: impl FnMut(usize, usize, Value<'a>),
+) -> Result<Walked, DecodeError> {
+    let fields = layout.fields.get(from..).unwrap_or_default();
+    for (i, fld) in fields.iter().enumerate() {
+        let (v, size) = field(fld.kind, layout.series, data, pos, base, &mut pending)?;
+        f(from + i, pos, v);
+        pos = pos.saturating_add(size);
+    }
+    Ok(Walked { end: pos })
+}
+
+/// Decodes every field of `layout` from `data` (a record body, or a block's data after its
+/// header); `base` is the absolute offset of `data[0]`.
+pub fn walk<'a>(
+    layout: &Layout,
+    data: &'a [u8],
+    base: usize,
+    f: impl FnMut(usize, usize, Value<'a>),
+) -> Result<Walked, DecodeError> {
+    walk_from(layout, 0, data, 0, base, None, f)
+}
+
+#[cfg(feature = "alloc")]
+pub use self::enc::encode_fields;
+
+#[cfg(feature = "alloc")]
+mod enc {
+    use alloc::vec::Vec;
+
+    use super::{Kind, Layout, Value};
+    use crate::error::EncodeError;
+
+    fn overflow(length: usize, max: usize) -> EncodeError {
+        EncodeError::LengthOverflow { length, max }
+    }
+
+    fn bytes_of<'a>(v: &Value<'a>) -> &'a [u8] {
+        match v {
+            Value::Bytes(b) => b,
+            Value::Text(t) => t.as_bytes(),
+            _ => &[],
+        }
+    }
+
+    /// Writes `values` (one per field, in order) per `layout`, then `trailing` verbatim. For a
+    /// block layout the 8-byte header is written first with the length computed. A value whose
+    /// variant does not match its field's kind writes zeros of the field's size.
+    pub fn encode_fields(
+        layout: &Layout,
+        values: &[Value<'_>],
+        trailing: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<(), EncodeError> {
+        let start = out.len();
+        let mut block_len_at = None;
+        if let Some(t) = layout.block_type {
+            out.extend_from_slice(&t.to_be_bytes());
+            out.extend_from_slice(&[0; 4]);
+        }
+        for (i, (fld, v)) in layout.fields.iter().zip(values).enumerate() {
+            match (fld.kind, v) {
+                (Kind::U8, Value::U8(x)) => out.push(*x),
+                (Kind::U16, Value::U16(x)) => out.extend_from_slice(&x.to_be_bytes()),
+                (Kind::U32, Value::U32(x)) => out.extend_from_slice(&x.to_be_bytes()),
+                (Kind::U64, Value::U64(x)) => out.extend_from_slice(&x.to_be_bytes()),
+                (Kind::I32, Value::I32(x)) => out.extend_from_slice(&x.to_be_bytes()),
+                (Kind::Ipv4, Value::Ipv4(x)) => out.extend_from_slice(&x.octets()),
+                (Kind::Ip16, Value::Ip16(x)) => out.extend_from_slice(&x.0),
+                (Kind::Uuid, Value::Uuid(x)) => out.extend_from_slice(&x.0),
+                (Kind::Mac, Value::Mac(x)) => out.extend_from_slice(&x.0),
+                (Kind::Bytes(n), v) => {
+                    let b = bytes_of(v);
+                    let b = b.get(..n).unwrap_or(b);
+                    out.extend_from_slice(b);
+                    out.resize(out.len() + (n - b.len()), 0);
+                }
+                (Kind::StringBlock | Kind::BlobBlock, v) => {
+                    let t = match fld.kind {
+                        Kind::StringBlock => 0,
+                        _ => layout.series.blob_type(),
+                    };
+                    let b = bytes_of(v);
+                    let len = b.len() + 8;
+                    let l = u32::try_from(len).map_err(|_| overflow(len, u32::MAX as usize))?;
+                    out.extend_from_slice(&t.to_be_bytes());
+                    out.extend_from_slice(&l.to_be_bytes());
+                    out.extend_from_slice(b);
+                }
+                (Kind::Text16, v) => {
+                    let b = bytes_of(v);
+                    let l =
+                        u16::try_from(b.len()).map_err(|_| overflow(b.len(), u16::MAX.into()))?;
+                    out.extend_from_slice(&l.to_be_bytes());
+                    out.extend_from_slice(b);
+                }
+                (Kind::Text32 | Kind::Bytes32, v) => {
+                    let b = bytes_of(v);
+                    let l =
+                        u32::try_from(b.len()).map_err(|_| overflow(b.len(), u32::MAX as usize))?;
+                    out.extend_from_slice(&l.to_be_bytes());
+                    out.extend_from_slice(b);
+                }
+                (Kind::Len16, _) => {
+                    // The length of the next Counted field.
+                    let counted = layout
+                        .fields
+                        .iter()
+                        .zip(values)
+                        .skip(i + 1)
+                        .find(|(f, _)| f.kind == Kind::Counted)
+                        .map(|(_, v)| bytes_of(v).len())
+                        .unwrap_or(0);
+                    let l =
+                        u16::try_from(counted).map_err(|_| overflow(counted, u16::MAX.into()))?;
+                    out.extend_from_slice(&l.to_be_bytes());
+                }
+                (Kind::Counted, v) => out.extend_from_slice(bytes_of(v)),
+                (Kind::BlockLen, _) => {
+                    block_len_at = Some(out.len());
+                    out.extend_from_slice(&[0; 4]);
+                }
+                (k, _) => {
+                    let n = k.fixed_size().unwrap_or(0);
+                    out.resize(out.len() + n, 0);
+                }
+            }
+        }
+        out.extend_from_slice(trailing);
+        if let Some(at) = block_len_at {
+            let len = out.len() - start;
+            let l = u32::try_from(len).map_err(|_| overflow(len, u32::MAX as usize))?;
+            if let Some(slot) = out.get_mut(at..at + 4) {
+                slot.copy_from_slice(&l.to_be_bytes());
+            }
+        }
+        if layout.block_type.is_some() {
+            let len = out.len() - start;
+            let l = u32::try_from(len).map_err(|_| overflow(len, u32::MAX as usize))?;
+            if let Some(slot) = out.get_mut(start + 4..start + 8) {
+                slot.copy_from_slice(&l.to_be_bytes());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Readers used by the generated views: the view validated the bounds when it was built, so
+/// these never fall back to their defaults on a view's own data.
+pub(crate) mod read {
+    use crate::text::Text;
+
+    #[inline]
+    pub(crate) fn arr<const N: usize>(d: &[u8], p: usize) -> [u8; N] {
+        match d.get(p..).and_then(|s| s.first_chunk::<N>()) {
+            Some(a) => *a,
+            None => [0; N],
+        }
+    }
+    #[inline]
+    pub(crate) fn u8_(d: &[u8], p: usize) -> u8 {
+        d.get(p).copied().unwrap_or(0)
+    }
+    #[inline]
+    pub(crate) fn bytes(d: &[u8], p: usize, n: usize) -> &[u8] {
+        d.get(p..).and_then(|s| s.get(..n)).unwrap_or_default()
+    }
+    /// Content of a nested String/BLOB block at `p` (validated).
+    #[inline]
+    pub(crate) fn block_content(d: &[u8], p: usize) -> &[u8] {
+        let len = u32::from_be_bytes(arr(d, p + 4)) as usize;
+        bytes(d, p + 8, len.saturating_sub(8))
+    }
+    #[inline]
+    pub(crate) fn text16(d: &[u8], p: usize) -> Text<'_> {
+        let n = usize::from(u16::from_be_bytes(arr(d, p)));
+        Text(bytes(d, p + 2, n))
+    }
+    #[inline]
+    pub(crate) fn bytes32(d: &[u8], p: usize) -> &[u8] {
+        let n = u32::from_be_bytes(arr(d, p)) as usize;
+        bytes(d, p + 4, n)
+    }
+}
+
+/// Marker for a length the encoder computes: the `Repr` type of [`Kind::Len16`] fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Computed;
+
+/// Offset of the last [`Kind::Len16`] field before the first variable-length field, if any
+/// (its length applies to a later [`Kind::Counted`] field).
+// Const evaluation over static layout tables, index bounded by the loop: never input data.
+#[allow(clippy::indexing_slicing)]
+pub const fn fixed_len16(fields: &[Field]) -> Option<usize> {
+    let mut i = 0;
+    let mut found = None;
+    while i < fields.len() {
+        match fields[i].kind {
+            Kind::Len16 => found = Some(fixed_offset(fields, i)),
+            k => {
+                if k.fixed_size().is_none() {
+                    return found;
+                }
+            }
+        }
+        i += 1;
+    }
+    found
+}
+
+/// True when decoding must walk every field, not only the variable tail: the layout has a
+/// field whose value is checked ([`Kind::BlockLen`]).
+// Const evaluation over static layout tables, index bounded by the loop: never input data.
+#[allow(clippy::indexing_slicing)]
+pub const fn needs_full_walk(fields: &[Field]) -> bool {
+    let mut i = 0;
+    while i < fields.len() {
+        if let Kind::BlockLen = fields[i].kind {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Builds the fixed offsets table of a layout.
+// Const evaluation over static layout tables, index bounded by the loop: never input data.
+#[allow(clippy::indexing_slicing)]
+pub const fn fixed_offsets<const N: usize>(fields: &[Field]) -> [usize; N] {
+    let mut a = [0usize; N];
+    let mut i = 0;
+    while i < N {
+        a[i] = fixed_offset(fields, i);
+        i += 1;
+    }
+    a
+}
+
+macro_rules! kind_const {
+    (u8) => {
+        $crate::layout::Kind::U8
+    };
+    (u16) => {
+        $crate::layout::Kind::U16
+    };
+    (u32) => {
+        $crate::layout::Kind::U32
+    };
+    (u64) => {
+        $crate::layout::Kind::U64
+    };
+    (i32) => {
+        $crate::layout::Kind::I32
+    };
+    (ipv4) => {
+        $crate::layout::Kind::Ipv4
+    };
+    (ip16) => {
+        $crate::layout::Kind::Ip16
+    };
+    (uuid) => {
+        $crate::layout::Kind::Uuid
+    };
+    (mac) => {
+        $crate::layout::Kind::Mac
+    };
+    (bytes $n:literal) => {
+        $crate::layout::Kind::Bytes($n)
+    };
+    (string) => {
+        $crate::layout::Kind::StringBlock
+    };
+    (blob) => {
+        $crate::layout::Kind::BlobBlock
+    };
+    (text16) => {
+        $crate::layout::Kind::Text16
+    };
+    (text32) => {
+        $crate::layout::Kind::Text32
+    };
+    (bytes32) => {
+        $crate::layout::Kind::Bytes32
+    };
+    (len16) => {
+        $crate::layout::Kind::Len16
+    };
+    (counted) => {
+        $crate::layout::Kind::Counted
+    };
+    (block_len) => {
+        $crate::layout::Kind::BlockLen
+    };
+}
+
+macro_rules! view_ty {
+    ($a:lifetime, u8) => { u8 };
+    ($a:lifetime, u16) => { u16 };
+    ($a:lifetime, u32) => { u32 };
+    ($a:lifetime, u64) => { u64 };
+    ($a:lifetime, i32) => { i32 };
+    ($a:lifetime, ipv4) => { core::net::Ipv4Addr };
+    ($a:lifetime, ip16) => { $crate::values::Ip16 };
+    ($a:lifetime, uuid) => { $crate::values::Uuid };
+    ($a:lifetime, mac) => { $crate::values::Mac };
+    ($a:lifetime, bytes $n:literal) => { &$a [u8; $n] };
+    ($a:lifetime, string) => { $crate::text::Text<$a> };
+    ($a:lifetime, blob) => { &$a [u8] };
+    ($a:lifetime, text16) => { $crate::text::Text<$a> };
+    ($a:lifetime, text32) => { $crate::text::Text<$a> };
+    ($a:lifetime, bytes32) => { &$a [u8] };
+    ($a:lifetime, len16) => { u16 };
+    ($a:lifetime, counted) => { $crate::text::Text<$a> };
+    ($a:lifetime, block_len) => { u32 };
+}
+
+macro_rules! repr_ty {
+    ($a:lifetime, len16) => { $crate::layout::Computed };
+    ($a:lifetime, block_len) => { $crate::layout::Computed };
+    ($a:lifetime, $($k:tt)+) => { view_ty!($a, $($k)+) };
+}
+
+macro_rules! read_kind {
+    ($d:expr, $p:expr, u8) => {
+        $crate::layout::read::u8_($d, $p)
+    };
+    ($d:expr, $p:expr, u16) => {
+        u16::from_be_bytes($crate::layout::read::arr($d, $p))
+    };
+    ($d:expr, $p:expr, len16) => {
+        u16::from_be_bytes($crate::layout::read::arr($d, $p))
+    };
+    ($d:expr, $p:expr, u32) => {
+        u32::from_be_bytes($crate::layout::read::arr($d, $p))
+    };
+    ($d:expr, $p:expr, block_len) => {
+        u32::from_be_bytes($crate::layout::read::arr($d, $p))
+    };
+    ($d:expr, $p:expr, u64) => {
+        u64::from_be_bytes($crate::layout::read::arr($d, $p))
+    };
+    ($d:expr, $p:expr, i32) => {
+        i32::from_be_bytes($crate::layout::read::arr($d, $p))
+    };
+    ($d:expr, $p:expr, ipv4) => {
+        core::net::Ipv4Addr::from($crate::layout::read::arr::<4>($d, $p))
+    };
+    ($d:expr, $p:expr, ip16) => {
+        $crate::values::Ip16($crate::layout::read::arr($d, $p))
+    };
+    ($d:expr, $p:expr, uuid) => {
+        $crate::values::Uuid($crate::layout::read::arr($d, $p))
+    };
+    ($d:expr, $p:expr, mac) => {
+        $crate::values::Mac($crate::layout::read::arr($d, $p))
+    };
+    ($d:expr, $p:expr, bytes $n:literal) => {
+        match $crate::layout::read::bytes($d, $p, $n).first_chunk::<$n>() {
+            Some(a) => a,
+            None => &[0u8; $n],
+        }
+    };
+    ($d:expr, $p:expr, string) => {
+        $crate::text::Text($crate::layout::read::block_content($d, $p))
+    };
+    ($d:expr, $p:expr, blob) => {
+        $crate::layout::read::block_content($d, $p)
+    };
+    ($d:expr, $p:expr, text16) => {
+        $crate::layout::read::text16($d, $p)
+    };
+    ($d:expr, $p:expr, text32) => {
+        $crate::text::Text($crate::layout::read::bytes32($d, $p))
+    };
+    ($d:expr, $p:expr, bytes32) => {
+        $crate::layout::read::bytes32($d, $p)
+    };
+}
+
+macro_rules! read_field {
+    ($s:expr, $i:expr, counted) => { $crate::text::Text($s.span($i)) };
+    ($s:expr, $i:expr, $($k:tt)+) => { read_kind!($s.data, $s.pos($i), $($k)+) };
+}
+
+macro_rules! view_value {
+    ($v:expr, u8) => {
+        $crate::layout::Value::U8($v)
+    };
+    ($v:expr, u16) => {
+        $crate::layout::Value::U16($v)
+    };
+    ($v:expr, len16) => {
+        $crate::layout::Value::U16($v)
+    };
+    ($v:expr, u32) => {
+        $crate::layout::Value::U32($v)
+    };
+    ($v:expr, block_len) => {
+        $crate::layout::Value::U32($v)
+    };
+    ($v:expr, u64) => {
+        $crate::layout::Value::U64($v)
+    };
+    ($v:expr, i32) => {
+        $crate::layout::Value::I32($v)
+    };
+    ($v:expr, ipv4) => {
+        $crate::layout::Value::Ipv4($v)
+    };
+    ($v:expr, ip16) => {
+        $crate::layout::Value::Ip16($v)
+    };
+    ($v:expr, uuid) => {
+        $crate::layout::Value::Uuid($v)
+    };
+    ($v:expr, mac) => {
+        $crate::layout::Value::Mac($v)
+    };
+    ($v:expr, bytes $n:literal) => {
+        $crate::layout::Value::Bytes(&$v[..])
+    };
+    ($v:expr, string) => {
+        $crate::layout::Value::Text($v)
+    };
+    ($v:expr, blob) => {
+        $crate::layout::Value::Bytes($v)
+    };
+    ($v:expr, text16) => {
+        $crate::layout::Value::Text($v)
+    };
+    ($v:expr, text32) => {
+        $crate::layout::Value::Text($v)
+    };
+    ($v:expr, bytes32) => {
+        $crate::layout::Value::Bytes($v)
+    };
+    ($v:expr, counted) => {
+        $crate::layout::Value::Text($v)
+    };
+}
+
+macro_rules! repr_value {
+    ($v:expr, block_len) => {{
+        let _ = $v;
+        $crate::layout::Value::Computed
+    }};
+    ($v:expr, len16) => {{
+        let _ = $v;
+        $crate::layout::Value::Computed
+    }};
+    ($v:expr, $($k:tt)+) => { view_value!($v, $($k)+) };
+}
+
+/// Defines a layout once: its static description (`LAYOUT`, `FIELDS`), a typed zero-copy
+/// `View<'a>` with one accessor per field, and an encodable `Repr<'a>`.
+macro_rules! layout {
+    (
+        $(#[$m:meta])*
+        mod $module:ident;
+        name = $name:literal, block = $block:expr, series = $series:ident;
+        {
+            $(
+                $(#[$fm:meta])*
+                $fname:ident : $kind:ident $([$n:literal])?
+            ),* $(,)?
+        }
+    ) => {
+        $(#[$m])*
+        #[allow(clippy::module_name_repetitions)]
+        pub mod $module {
+            #[allow(unused_imports)]
+            use $crate::layout::{Layout, Field, Kind, Series, Value, Walked};
+            use $crate::error::DecodeError;
+
+            #[allow(non_camel_case_types, dead_code, clippy::enum_variant_names)]
+            #[derive(Clone, Copy)]
+            #[repr(usize)]
+            enum Idx { $($fname),* }
+
+            /// The fields, in wire order.
+            pub const FIELDS: &[Field] = &[
+                $(Field { name: stringify!($fname), kind: kind_const!($kind $($n)?) }),*
+            ];
+
+            /// The layout description.
+            pub const LAYOUT: Layout = Layout {
+                name: $name,
+                block_type: $block,
+                series: Series::$series,
+                fields: FIELDS,
+            };
+
+            const N: usize = FIELDS.len();
+            const FIRST_VAR: usize = LAYOUT.first_variable();
+            const TAIL: usize = N - FIRST_VAR;
+            const FIXED_LEN: usize = LAYOUT.fixed_len();
+            const OFFSETS: [usize; N] = $crate::layout::fixed_offsets::<N>(FIELDS);
+            const PENDING_AT: Option<usize> = $crate::layout::fixed_len16(FIELDS);
+            const FULL_WALK: bool = $crate::layout::needs_full_walk(FIELDS);
+
+            /// Typed zero-copy view, validated once when built; accessors cannot fail.
+            #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+            pub struct View<'a> {
+                data: &'a [u8],
+                base: usize,
+                tail: [u32; TAIL],
+                end: usize,
+            }
+
+            impl<'a> View<'a> {
+                /// Decodes the fields from `data` (a record body, or a block's data after its
+                /// 8-byte header), whose first byte is at absolute offset `base`. Bytes after
+                /// the last field are kept as [`trailing`](Self::trailing).
+                pub fn parse(data: &'a [u8], base: usize) -> Result<Self, DecodeError> {
+                    if data.len() < FIXED_LEN {
+                        // Report the exact field that does not fit.
+                        $crate::layout::walk(&LAYOUT, data, base, |_, _, _| {})?;
+                    }
+                    let mut tail = [0u32; TAIL];
+                    let end = if FULL_WALK {
+                        $crate::layout::walk(&LAYOUT, data, base, |i, p, _| {
+                            if let Some(t) = i.checked_sub(FIRST_VAR).and_then(|k| tail.get_mut(k)) {
+                                *t = p as u32;
+                            }
+                        })?
+                        .end
+                    } else if TAIL == 0 {
+                        FIXED_LEN
+                    } else {
+                        let pending = PENDING_AT.map(|p| {
+                            usize::from(u16::from_be_bytes($crate::layout::read::arr(data, p)))
+                        });
+                        $crate::layout::walk_from(
+                            &LAYOUT, FIRST_VAR, data, FIXED_LEN, base, pending,
+                            |i, p, _| {
+                                if let Some(t) = tail.get_mut(i - FIRST_VAR) {
+                                    *t = p as u32;
+                                }
+                            },
+                        )?
+                        .end
+                    };
+                    Ok(View { data, base, tail, end })
+                }
+
+                #[inline]
+                #[allow(dead_code)]
+                fn pos(&self, i: usize) -> usize {
+                    if i < FIRST_VAR {
+                        OFFSETS.get(i).copied().unwrap_or(0)
+                    } else {
+                        self.tail.get(i - FIRST_VAR).map_or(0, |&p| p as usize)
+                    }
+                }
+
+                $(
+                    $(#[$fm])*
+                    #[inline]
+                    pub fn $fname(&self) -> view_ty!('a, $kind $($n)?) {
+                        read_field!(self, Idx::$fname as usize, $kind $($n)?)
+                    }
+                )*
+
+                /// The bytes of field `i`: from its start to the next field's (or the end).
+                #[allow(dead_code)]
+                fn span(&self, i: usize) -> &'a [u8] {
+                    let start = self.pos(i);
+                    let end = if i + 1 < N { self.pos(i + 1) } else { self.end };
+                    self.data.get(start..end).unwrap_or_default()
+                }
+
+                /// Bytes after the last field (a newer layout's additions), kept verbatim.
+                pub fn trailing(&self) -> &'a [u8] {
+                    self.data.get(self.end..).unwrap_or_default()
+                }
+
+                /// The bytes the view covers (fields and trailing bytes).
+                pub const fn bytes(&self) -> &'a [u8] {
+                    self.data
+                }
+
+                /// Absolute offset of the first field.
+                pub const fn offset(&self) -> usize {
+                    self.base
+                }
+
+                /// Every field's value, in wire order (names in [`FIELDS`]).
+                pub fn values(&self) -> [Value<'a>; N] {
+                    [$(view_value!(self.$fname(), $kind $($n)?)),*]
+                }
+
+                /// The owned representation (for re-encoding or editing).
+                pub fn to_repr(&self) -> Repr<'a> {
+                    Repr {
+                        $($fname: repr_from_view!(self.$fname(), $kind $($n)?),)*
+                        trailing: self.trailing(),
+                    }
+                }
+            }
+
+            impl core::fmt::Debug for View<'_> {
+                fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                    let mut d = f.debug_struct(stringify!($module));
+                    $(d.field(stringify!($fname), &self.$fname());)*
+                    if !self.trailing().is_empty() {
+                        d.field("trailing", &self.trailing());
+                    }
+                    d.finish()
+                }
+            }
+
+            /// Owned representation: every field as a value (lengths computed on encode).
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+            pub struct Repr<'a> {
+                $(
+                    $(#[$fm])*
+                    pub $fname: repr_ty!('a, $kind $($n)?),
+                )*
+                /// Bytes written after the last field, verbatim.
+                pub trailing: &'a [u8],
+            }
+
+            impl<'a> Repr<'a> {
+                /// Every field's value, in wire order.
+                pub fn values(&self) -> [Value<'a>; N] {
+                    [$(repr_value!(self.$fname, $kind $($n)?)),*]
+                }
+
+                /// Appends the encoding (for a block layout, the whole block with its header).
+                #[cfg(feature = "alloc")]
+                pub fn encode(
+                    &self,
+                    out: &mut alloc::vec::Vec<u8>,
+                ) -> Result<(), $crate::error::EncodeError> {
+                    $crate::layout::encode_fields(&LAYOUT, &self.values(), self.trailing, out)
+                }
+            }
+        }
+    };
+}
+
+macro_rules! repr_from_view {
+    ($v:expr, block_len) => {{
+        let _ = $v;
+        $crate::layout::Computed
+    }};
+    ($v:expr, len16) => {{
+        let _ = $v;
+        $crate::layout::Computed
+    }};
+    ($v:expr, $($k:tt)+) => {
+        $v
+    };
+}
