@@ -39,8 +39,10 @@ pub enum ErrorKind {
         /// The smallest valid value.
         min: u32,
     },
-    /// A length field that runs past the end of the structure that contains it (a bundle's inner
-    /// message, a streaming service, an error text).
+    /// A length that runs past the end of the structure that contains it (a bundle's inner
+    /// message, a streaming service, an error text, a block, a field). `declared` is the length
+    /// field's value, or, for a fixed-size part that does not fit its parent (e.g. a record
+    /// header in a 4-byte body), that part's size.
     LengthOverrun {
         /// The declared length.
         declared: u32,
@@ -75,8 +77,8 @@ pub enum ErrorKind {
         /// The size of the list in bytes.
         len: u32,
     },
-    /// A Streaming Request service whose (version, event type) list lacks the (0, 0) terminator
-    /// or has entries after it.
+    /// A Streaming Request service whose (version, event type) list lacks the (0, 0) terminator.
+    /// (Entries after the terminator are [`ErrorKind::TrailingBytes`].)
     MissingTerminator,
     /// A Streaming Request or Streaming Information body whose service lengths fit neither the
     /// including nor the excluding convention (WIRE.md §4.2, §12 item 4).

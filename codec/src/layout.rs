@@ -907,7 +907,9 @@ macro_rules! layout {
             const FULL_WALK: bool = $crate::layout::needs_full_walk(FIELDS);
 
             /// Typed zero-copy view, validated once when built; accessors cannot fail.
-            #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+            /// Equality (and hashing) compares the bytes; the position the view was decoded at is
+            /// ignored.
+            #[derive(Clone, Copy, Eq)]
             pub struct View<'a> {
                 data: &'a [u8],
                 base: usize,
@@ -1003,6 +1005,18 @@ macro_rules! layout {
                         $($fname: repr_from_view!(self.$fname(), $kind $($n)?),)*
                         trailing: self.trailing(),
                     }
+                }
+            }
+
+            impl PartialEq for View<'_> {
+                fn eq(&self, other: &Self) -> bool {
+                    self.data == other.data
+                }
+            }
+
+            impl core::hash::Hash for View<'_> {
+                fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+                    self.data.hash(state);
                 }
             }
 

@@ -85,6 +85,7 @@ pub mod tokio_codec;
 #[cfg(feature = "arbitrary")]
 mod arbitrary_impls;
 
+pub use block::{Block, BlockType1, BlockType2, Blocks};
 pub use error::{DecodeError, EncodeError, ErrorKind};
 pub use flags::{
     FlagInfo, ParseFlagsError, RequestFlags, Resolved, VersionResolution, VersionSource,

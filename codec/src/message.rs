@@ -111,14 +111,26 @@ pub fn decode_frame(
 /// Frames one message at the start of `buf` and checks that its header version is 1.
 ///
 /// Returns the message and the number of bytes consumed. `Incomplete { needed }` when `buf`
-/// ends early, with the exact number of further bytes needed; `Invalid` on a wrong header
-/// version (offset of the header) or a declared length above `opts.max_message_length` (offset
-/// of the length field, reported as soon as the 8 header bytes are there).
+/// ends early, with the exact number of further bytes needed; `Invalid` on a declared length
+/// above `opts.max_message_length` (offset of the length field) or a wrong header version
+/// (offset of the header), both reported as soon as the 8 header bytes are there, in that
+/// order (the same order as [`Messages`](crate::Messages) and the stream decoders).
 pub fn decode_message<'a>(
     buf: &'a [u8],
     opts: &DecodeOptions,
 ) -> Result<(Message<'a>, usize), DecodeError> {
     let (header, _) = header_streaming::<MessageHeader>(buf)?;
+    let declared = header.length.get();
+    if declared > opts.max_message_length {
+        // Checked before the version, as the stream decoders do: framing is lost either way.
+        return Err(DecodeError::invalid(
+            4,
+            ErrorKind::MessageTooLarge {
+                declared,
+                max: opts.max_message_length,
+            },
+        ));
+    }
     let version = header.version.get();
     if version != 1 {
         return Err(DecodeError::invalid(
@@ -704,7 +716,10 @@ impl<'a> StreamingRequest<'a> {
 
 /// Message Bundle (type 4002, WIRE.md §4.4): connection ID, sequence number and complete
 /// messages back to back. Acknowledge each bundle with one Null.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// Equality (and hashing) compares the wire content; the position the bundle was decoded at is
+/// ignored.
+#[derive(Debug, Clone, Copy, Eq)]
 pub struct Bundle<'a> {
     /// Identifies the client connection.
     pub connection_id: u32,
@@ -712,6 +727,20 @@ pub struct Bundle<'a> {
     pub sequence_number: u32,
     messages: &'a [u8],
     messages_offset: usize,
+}
+
+impl PartialEq for Bundle<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.connection_id == other.connection_id
+            && self.sequence_number == other.sequence_number
+            && self.messages == other.messages
+    }
+}
+
+impl core::hash::Hash for Bundle<'_> {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        (self.connection_id, self.sequence_number, self.messages).hash(state);
+    }
 }
 
 impl<'a> Bundle<'a> {
@@ -852,7 +881,7 @@ impl RecordHeaderForm {
 /// flag 0 (every source's examples) this equals reading a plain u32, as eNcore does; with a
 /// non-zero Netmap ID, [`record_type`](Self::record_type) still names the record correctly where a
 /// u32 reading would see an unknown type. The raw word is kept and re-encoded verbatim.
-#[derive(Debug, Clone, Copy, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Eq)]
 pub struct EventData<'a> {
     /// The raw first record-header word.
     pub record_type_word: u32,
@@ -863,12 +892,19 @@ pub struct EventData<'a> {
     body_offset: usize,
 }
 
-/// Equality compares the wire content; the position the record was decoded at is ignored.
+/// Equality (and hashing) compares the wire content; the position the record was decoded at is
+/// ignored.
 impl PartialEq for EventData<'_> {
     fn eq(&self, other: &Self) -> bool {
         self.record_type_word == other.record_type_word
             && self.extension == other.extension
             && self.body == other.body
+    }
+}
+
+impl core::hash::Hash for EventData<'_> {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        (self.record_type_word, self.extension, self.body).hash(state);
     }
 }
 

@@ -1,6 +1,5 @@
-//! Codec defects found while checking the vectors, each pinned by a test that fails today.
-//! They are `#[ignore]`d so the suite stays green; run them with
-//! `cargo test -p estreamer-codec --test known_bugs -- --ignored`.
+//! Codec defects found while checking the vectors, each pinned by a regression test. A defect
+//! not yet fixed is `#[ignore]`d with its reason (run those with `-- --ignored`).
 
 #![allow(
     clippy::unwrap_used,
@@ -16,7 +15,6 @@ use estreamer_codec::{Body, DecodeOptions, HeaderMode, MessageType, Messages, en
 /// that is not at offset 0 is not equal to the decoding of its own encoding, although every
 /// byte is the same.
 #[test]
-#[ignore = "codec bug: Bundle equality depends on the decode position (message.rs, Bundle derives PartialEq)"]
 fn bundle_equality_ignores_position() {
     // A Null (WIRE.md Appendix B.3) then a bundle with no inner message: connection 1, sequence 2.
     let bytes = [
