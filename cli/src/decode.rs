@@ -6,9 +6,11 @@
 
 use std::io::{self, Read, Write};
 
+use estreamer_codec::layout::Value;
+use estreamer_codec::metadata::Metadata;
 use estreamer_codec::{
     Body, DecodeError, DecodeOptions, ErrorKind, EventCode, EventTypeRequest, HeaderMode,
-    InitialTimestamp, Message, MessageReader, MessageType, ReadError, RequestFlags,
+    InitialTimestamp, Message, MessageReader, MessageType, ReadError, Record, RequestFlags,
 };
 
 use crate::json::Obj;
@@ -42,21 +44,47 @@ const MAX_DEPTH: u8 = 4;
 /// Flush the output buffer when it grows past this.
 const FLUSH_AT: usize = 256 * 1024;
 
+/// Decoding state carried across messages.
+struct State<'m> {
+    mode: HeaderMode,
+    render: bool,
+    metadata: &'m mut Metadata,
+    summary: Summary,
+}
+
 /// Decodes everything `input` holds and writes JSON Lines to `out`.
 ///
 /// Errors in the input are written as error objects and counted in the summary; decoding goes
 /// on wherever the framing allows. Only a failure to read or write is an `Err`.
 pub fn decode_stream<R: Read, W: Write>(
     input: R,
+    out: W,
+    opts: DecodeOptions,
+) -> io::Result<Summary> {
+    decode_stream_rendered(input, out, opts, false, &mut Metadata::new())
+}
+
+/// [`decode_stream`], and with `render` each intrusion event also gets the names the metadata
+/// gives: the metadata in `metadata` (e.g. loaded from an earlier session) plus every metadata
+/// record met in the stream so far, which is added to `metadata`.
+pub fn decode_stream_rendered<R: Read, W: Write>(
+    input: R,
     mut out: W,
     opts: DecodeOptions,
+    render: bool,
+    metadata: &mut Metadata,
 ) -> io::Result<Summary> {
     let mut reader = MessageReader::new(input, opts);
     let mut buf = Vec::with_capacity(FLUSH_AT + 64 * 1024);
-    let mut summary = Summary::default();
+    let mut st = State {
+        mode: opts.header_mode,
+        render,
+        metadata,
+        summary: Summary::default(),
+    };
     loop {
         match reader.next_message() {
-            Ok(Some(m)) => render_message(&mut buf, &m, opts.header_mode, TOP, &mut summary),
+            Ok(Some(m)) => render_message(&mut buf, &m, TOP, &mut st),
             Ok(None) => break,
             Err(ReadError::Io(e)) => return Err(e),
             Err(ReadError::Decode(e)) => {
@@ -72,7 +100,7 @@ pub fn decode_stream<R: Read, W: Write>(
                     _ => 0,
                 };
                 render_error(&mut buf, &e, at, None);
-                summary.errors += 1;
+                st.summary.errors += 1;
                 if fatal {
                     break;
                 }
@@ -85,7 +113,7 @@ pub fn decode_stream<R: Read, W: Write>(
     }
     out.write_all(&buf)?;
     out.flush()?;
-    Ok(summary)
+    Ok(st.summary)
 }
 
 /// Writes an error object. `incomplete_at` is the stream position for `Incomplete` errors.
@@ -157,6 +185,13 @@ fn bound_fields(o: &mut Obj<'_>, kind: ErrorKind) {
         ErrorKind::ServiceLength { declared } => {
             o.u64("declared", declared.into());
         }
+        ErrorKind::NestingTooDeep { max } => {
+            o.u64("max", max.into());
+        }
+        ErrorKind::UnexpectedBlockType { found, expected } => {
+            o.u64("found", found.into())
+                .u64("expected", expected.into());
+        }
         ErrorKind::MissingTerminator => {}
         // ErrorKind is non_exhaustive: a kind added later still gets its name and text.
         _ => {}
@@ -196,22 +231,25 @@ fn event_types(o: &mut Obj<'_>, entries: &[EventTypeRequest]) {
     });
 }
 
-fn render_message(
-    out: &mut Vec<u8>,
-    m: &Message<'_>,
-    mode: HeaderMode,
-    ctx: Context,
-    summary: &mut Summary,
-) {
-    let body = match m.decode_body(mode) {
+fn render_message(out: &mut Vec<u8>, m: &Message<'_>, ctx: Context, st: &mut State<'_>) {
+    let body = m.decode_body(st.mode).and_then(|b| match b {
+        Body::EventData(d) => Record::decode(&d).map(|r| (b, Some(r))),
+        b => Ok((b, None)),
+    });
+    let (body, record) = match body {
         Ok(b) => b,
         Err(e) => {
             render_error(out, &e, m.offset(), Some(m));
-            summary.errors += 1;
+            st.summary.errors += 1;
             return;
         }
     };
-    summary.messages += 1;
+    if let Some(r) = &record {
+        if st.render {
+            st.metadata.ingest(r);
+        }
+    }
+    st.summary.messages += 1;
     let mut o = Obj::new(out);
     common(&mut o, m, ctx);
     match body {
@@ -230,7 +268,7 @@ fn render_message(
             flags_fields(&mut o, r.flags);
         }
         Body::EventData(d) => {
-            summary.records += 1;
+            st.summary.records += 1;
             o.str("record_header_form", d.header_form().name())
                 .u64("record_type", d.record_type().0.into())
                 .opt_str("record_type_name", d.record_type().name())
@@ -243,7 +281,14 @@ fn render_message(
             if d.type_word_flag() {
                 o.u64("record_type_flag", 1);
             }
-            o.hex("record_body", d.body);
+            if let Some(r) = &record {
+                record_fields(&mut o, r);
+                if st.render {
+                    if let Record::IntrusionEvent(ev) = r {
+                        rendered_fields(&mut o, &st.metadata.render(ev));
+                    }
+                }
+            }
         }
         Body::HostDataRequest(r) => {
             o.u64("data_type", r.data_type.into())
@@ -297,18 +342,18 @@ fn render_message(
                             bundle: Some((m.offset(), index)),
                             depth: ctx.depth + 1,
                         };
-                        render_message(out, &inner, mode, inner_ctx, summary);
+                        render_message(out, &inner, inner_ctx, st);
                     }
                     Ok(inner) => {
                         let mut o = Obj::new(out);
                         common(&mut o, &inner, ctx);
                         o.hex("body", inner.body());
                         o.finish();
-                        summary.messages += 1;
+                        st.summary.messages += 1;
                     }
                     Err(e) => {
                         render_error(out, &e, m.offset(), Some(m));
-                        summary.errors += 1;
+                        st.summary.errors += 1;
                     }
                 }
             }
@@ -319,6 +364,122 @@ fn render_message(
         }
     }
     o.finish();
+}
+
+/// Writes a value under `name`: numbers as numbers, addresses and UUIDs as text, bytes as hex,
+/// text lossily (with `<name>_hex` on replacement).
+fn value(o: &mut Obj<'_>, name: &str, v: Value<'_>) {
+    match v {
+        Value::U8(x) => {
+            o.u64(name, x.into());
+        }
+        Value::U16(x) => {
+            o.u64(name, x.into());
+        }
+        Value::U32(x) => {
+            o.u64(name, x.into());
+        }
+        Value::U64(x) => {
+            o.u64(name, x);
+        }
+        Value::I32(x) => {
+            o.i64(name, x.into());
+        }
+        Value::Ipv4(a) => {
+            o.ipv4(name, a.octets());
+        }
+        Value::Ip16(a) => {
+            o.ip(name, a.addr());
+        }
+        Value::Uuid(u) => {
+            o.uuid(name, u.0);
+        }
+        Value::Mac(m) => {
+            o.str(name, &m.to_string());
+        }
+        Value::Bytes(b) => {
+            o.hex(name, b);
+        }
+        Value::Text(t) => {
+            o.text(name, t.as_bytes(), t.trim_nul().as_bytes());
+        }
+        // A length the encoder computes; never produced by decoding.
+        Value::Computed => {}
+    }
+}
+
+/// The typed fields of a record (its layout's field names), or its raw bytes.
+fn record_fields(o: &mut Obj<'_>, r: &Record<'_>) {
+    if let Some(parts) = r.parts() {
+        o.str("record_layout", parts.layout.name);
+        if let Some(t) = parts.layout.block_type {
+            o.u64("block_type", t.into())
+                .u64("block_length", (parts.bytes.len() + 8) as u64);
+        }
+        let end = parts.for_each(|name, v| value(o, name, v));
+        if let Ok(w) = end {
+            let trailing = parts.bytes.get(w.end..).unwrap_or_default();
+            if !trailing.is_empty() {
+                o.hex("trailing_bytes", trailing);
+            }
+        }
+        return;
+    }
+    match r {
+        Record::RawBlock(_, b) => {
+            o.str("record_layout", "raw_block")
+                .u64("block_type", b.block_type.into())
+                .u64("block_length", b.length() as u64)
+                .hex("block_data", b.data);
+        }
+        Record::Unknown(_, body) => {
+            o.str("record_layout", "raw").hex("record_body", body);
+        }
+        _ => {}
+    }
+}
+
+/// The names `--render` adds to an intrusion event. A name whose metadata has not been seen is
+/// null; in particular `sid` is null until record 66 arrives - the internal rule ID is never
+/// shown as the SID.
+fn rendered_fields(o: &mut Obj<'_>, r: &estreamer_codec::metadata::Rendered<'_>) {
+    o.u64("gid", r.generator_id.into());
+    match r.signature() {
+        Some(sig) => {
+            o.u64("sid", sig.sid.into())
+                .u64("rev", sig.revision.into())
+                .str("rule_rendered", &sig.to_string())
+                .str("sid_status", "rendered");
+        }
+        None => {
+            o.null("sid")
+                .u64("rev", r.rule_revision.into())
+                .null("rule_rendered")
+                .str("sid_status", "rule_metadata_missing");
+        }
+    }
+    o.opt_str("rule_message", r.rule_message)
+        .opt_str("classification", r.classification)
+        .opt_str("classification_description", r.classification_description)
+        .opt_str("priority", r.priority)
+        .opt_str("device", r.device)
+        .opt_str("intrusion_policy", r.intrusion_policy)
+        .opt_str("access_control_policy", r.access_control_policy)
+        .opt_str("access_control_rule", r.access_control_rule)
+        .opt_str("interface_ingress", r.interface_ingress)
+        .opt_str("interface_egress", r.interface_egress)
+        .opt_str("security_zone_ingress", r.security_zone_ingress)
+        .opt_str("security_zone_egress", r.security_zone_egress)
+        .opt_str("network_analysis_policy", r.network_analysis_policy)
+        .opt_str("user", r.user)
+        .opt_str("client_application", r.client_application)
+        .opt_str("application_protocol", r.application_protocol)
+        .opt_str("web_application", r.web_application)
+        .opt_str("source_country", r.source_country)
+        .opt_str("destination_country", r.destination_country)
+        .opt_str("ioc", r.ioc)
+        .opt_str("ssl_actual_action", r.ssl_actual_action)
+        .opt_str("ssl_flow_status", r.ssl_flow_status);
 }
 
 /// The name `decode` prints for a message type (for other commands' messages).

@@ -1,6 +1,7 @@
 //! The `estreamer` command-line tool's library: the commands as functions, so tests and other
 //! tools can call them without a process.
 
+pub mod cache;
 pub mod decode;
 pub mod json;
 pub mod request;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use estreamer_cli::{decode, request};
+use estreamer_codec::metadata::Metadata;
 use estreamer_codec::{DecodeOptions, HeaderMode, InitialTimestamp, RequestFlags};
 
 #[derive(Parser)]
@@ -38,6 +39,16 @@ enum Command {
         /// Largest message body accepted, in bytes; a larger declared length stops decoding.
         #[arg(long, default_value_t = estreamer_codec::DEFAULT_MAX_MESSAGE_LENGTH)]
         max_message_length: u32,
+        /// Add to each intrusion event the names the metadata seen so far gives: `sid` (the
+        /// SID the user entered, from record 66; null until that record arrives), `gid`, `rev`,
+        /// `rule_rendered`, `rule_message`, `classification`, `priority`, policy, rule,
+        /// interface, zone and other names.
+        #[arg(long)]
+        render: bool,
+        /// Metadata cache file: loaded first if it exists (so events whose metadata came in an
+        /// earlier session render), then saved with what the stream added. Implies --render.
+        #[arg(long, value_name = "FILE")]
+        metadata: Option<PathBuf>,
         /// Input file, or `-` for standard input.
         #[arg(default_value = "-")]
         input: String,
@@ -115,24 +126,37 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Decode {
             header,
             max_message_length,
+            render,
+            metadata,
             input,
         } => {
             let opts = DecodeOptions {
                 max_message_length,
                 header_mode: header.into(),
             };
+            let mut cache = match &metadata {
+                Some(path) => estreamer_cli::cache::load(path)?,
+                None => Metadata::new(),
+            };
+            let render = render || metadata.is_some();
             let reader: Box<dyn Read> = if input == "-" {
                 Box::new(io::stdin().lock())
             } else {
                 Box::new(File::open(&input).map_err(|e| format!("cannot open {input}: {e}"))?)
             };
             let stdout = io::stdout().lock();
-            let summary = match decode::decode_stream(reader, stdout, opts) {
-                Ok(s) => s,
-                // A closed pipe (e.g. `| head`) is a normal way to stop reading.
-                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
-                Err(e) => return Err(format!("decode failed: {e}")),
-            };
+            let summary =
+                match decode::decode_stream_rendered(reader, stdout, opts, render, &mut cache) {
+                    Ok(s) => s,
+                    // A closed pipe (e.g. `| head`) is a normal way to stop reading.
+                    Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                        return Ok(ExitCode::SUCCESS);
+                    }
+                    Err(e) => return Err(format!("decode failed: {e}")),
+                };
+            if let Some(path) = &metadata {
+                estreamer_cli::cache::save(path, &cache)?;
+            }
             if summary.errors > 0 {
                 eprintln!(
                     "estreamer: {} messages, {} records, {} errors",
