@@ -405,6 +405,30 @@ fn value(o: &mut Obj<'_>, name: &str, v: Value<'_>) {
         }
         // A length the encoder computes; never produced by decoding.
         Value::Computed => {}
+        Value::Absent => {
+            o.null(name);
+        }
+        Value::Nested(n) if n.is_list => {
+            o.obj_array(name, n.items(), |item_obj, item| {
+                nested_fields(item_obj, &item)
+            });
+        }
+        Value::Nested(n) => {
+            o.obj(name, |inner| nested_fields(inner, &n));
+        }
+    }
+}
+
+/// A nested block: its type, then its fields.
+fn nested_fields(o: &mut Obj<'_>, n: &estreamer_codec::layout::Nested<'_>) {
+    o.u64("block_type", n.block_type().into());
+    let end = n.for_each(|name, v| value(o, name, v));
+    if let Ok(w) = end {
+        let data = n.bytes.get(8..).unwrap_or_default();
+        let trailing = data.get(w.end..).unwrap_or_default();
+        if !trailing.is_empty() {
+            o.hex("trailing_bytes", trailing);
+        }
     }
 }
 

@@ -233,6 +233,15 @@ impl<'a> Obj<'a> {
         self
     }
 
+    /// A nested object written by `each`.
+    pub fn obj(&mut self, k: &str, each: impl FnOnce(&mut Obj<'_>)) -> &mut Self {
+        self.key(k);
+        let mut o = Obj::new(self.out);
+        each(&mut o);
+        o.finish_inner();
+        self
+    }
+
     fn finish_inner(self) {
         self.out.push(b'}');
     }

@@ -245,14 +245,28 @@ open_code_consts!(BlockType2, u32, {
     INTRUSION_EVENT_85 = 85 => "intrusion_event_85",
 });
 
-/// One block: its header and its data, borrowed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// One block: its header and its data, borrowed. Equality (and hashing) compares the type and
+/// the data; the position the block was decoded at is ignored.
+#[derive(Debug, Clone, Copy, Eq)]
 pub struct Block<'a> {
     /// The block type (its series follows from context).
     pub block_type: u32,
     /// The bytes after the 8-byte header (`length - 8` of them).
     pub data: &'a [u8],
+    whole: &'a [u8],
     offset: usize,
+}
+
+impl PartialEq for Block<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.block_type == other.block_type && self.data == other.data
+    }
+}
+
+impl core::hash::Hash for Block<'_> {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        (self.block_type, self.data).hash(state);
+    }
 }
 
 impl<'a> Block<'a> {
@@ -261,6 +275,7 @@ impl<'a> Block<'a> {
         Block {
             block_type,
             data,
+            whole: data,
             offset: 0,
         }
     }
@@ -270,10 +285,12 @@ impl<'a> Block<'a> {
     pub fn parse(buf: &'a [u8], offset: usize) -> Result<(Block<'a>, &'a [u8]), DecodeError> {
         let (h, rest) = header_complete::<BlockHeader>(buf, offset)?;
         let (data, after) = block_data(h, rest, offset)?;
+        let whole = buf.get(..BlockHeader::LEN + data.len()).unwrap_or_default();
         Ok((
             Block {
                 block_type: h.block_type.get(),
                 data,
+                whole,
                 offset,
             },
             after,
@@ -292,6 +309,12 @@ impl<'a> Block<'a> {
             ));
         }
         Ok(b)
+    }
+
+    /// The whole block, header included (the bytes it was decoded from; for a hand-built block
+    /// only the data).
+    pub fn whole(&self) -> &'a [u8] {
+        self.whole
     }
 
     /// The Block Length field: data length plus the 8-byte header.

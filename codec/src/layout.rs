@@ -65,6 +65,14 @@ pub enum Kind {
     /// (for records whose body is a block of a type the layout does not fix; WIRE.md C.11, C.13).
     /// Decoding requires it to equal the body length; encoding computes it.
     BlockLen,
+    /// A 16-byte address present only when the u8 at the given offset (from the start of the
+    /// layout's data) is 1: the discovery event header's IPv6 Address (WIRE.md §6.5).
+    OptIp16(usize),
+    /// A nested block of the given layout (its type must match when the layout fixes one).
+    Block(&'static Layout),
+    /// A List block (series 1: type 11 or 31; series 2: type 2 or 3) whose items are blocks of
+    /// the given layout.
+    List(&'static Layout),
 }
 
 impl Kind {
@@ -83,7 +91,10 @@ impl Kind {
             | Kind::Text16
             | Kind::Text32
             | Kind::Bytes32
-            | Kind::Counted => None,
+            | Kind::Counted
+            | Kind::OptIp16(_)
+            | Kind::Block(_)
+            | Kind::List(_) => None,
         }
     }
 
@@ -108,6 +119,9 @@ impl Kind {
             Kind::Len16 => "u16 length",
             Kind::Counted => "text",
             Kind::BlockLen => "u32 length",
+            Kind::OptIp16(_) => "optional ip16",
+            Kind::Block(_) => "block",
+            Kind::List(_) => "list",
         }
     }
 }
@@ -136,6 +150,22 @@ impl Series {
         match self {
             Series::One => 10,
             Series::Two => 1,
+        }
+    }
+
+    /// The List primitive's block type in this series (11 or 2).
+    pub const fn list_type(self) -> u32 {
+        match self {
+            Series::One => 11,
+            Series::Two => 2,
+        }
+    }
+
+    /// The Generic List primitive's block type in this series (31 or 3), decoded like a List.
+    pub const fn generic_list_type(self) -> u32 {
+        match self {
+            Series::One => 31,
+            Series::Two => 3,
         }
     }
 }
@@ -193,7 +223,9 @@ impl Layout {
         let mut n = 0;
         while i < self.fields.len() {
             n += match self.fields[i].kind {
-                Kind::StringBlock | Kind::BlobBlock => 8,
+                Kind::StringBlock | Kind::BlobBlock | Kind::List(_) => 8,
+                Kind::Block(l) => 8 + l.min_len(),
+                Kind::OptIp16(_) => 0,
                 Kind::Text16 => 2,
                 Kind::Text32 | Kind::Bytes32 => 4,
                 Kind::Counted => 0,
@@ -252,6 +284,89 @@ pub enum Value<'a> {
     Text(Text<'a>),
     /// A length the encoder computes (a [`Kind::Len16`] field in a `Repr`).
     Computed,
+    /// An optional field that is absent ([`Kind::OptIp16`] with its flag not set).
+    Absent,
+    /// A nested block or list, validated: walk it with [`Nested::for_each`] (a list's items with
+    /// [`Nested::items`]).
+    Nested(Nested<'a>),
+}
+
+/// A nested block or list found by the walker: its layout and its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Nested<'a> {
+    /// For a block: the block's layout. For a list: the items' layout.
+    pub layout: &'static Layout,
+    /// True for a list of blocks, false for one block.
+    pub is_list: bool,
+    /// The whole nested block (list), header included: what the encoder writes back.
+    pub bytes: &'a [u8],
+    /// Absolute offset of `bytes`.
+    pub offset: usize,
+}
+
+impl<'a> Nested<'a> {
+    #[doc(hidden)]
+    pub const fn at(
+        layout: &'static Layout,
+        is_list: bool,
+        bytes: &'a [u8],
+        offset: usize,
+    ) -> Self {
+        Nested {
+            layout,
+            is_list,
+            bytes,
+            offset,
+        }
+    }
+
+    /// A nested block or list from its already-encoded bytes (for building a `Repr`).
+    pub const fn new(layout: &'static Layout, is_list: bool, bytes: &'a [u8]) -> Self {
+        Nested {
+            layout,
+            is_list,
+            bytes,
+            offset: 0,
+        }
+    }
+
+    /// The block type on the wire.
+    pub fn block_type(&self) -> u32 {
+        u32::from_be_bytes(read::arr(self.bytes, 0))
+    }
+
+    /// For a block: walks its fields (`f(name, value)`).
+    pub fn for_each(
+        &self,
+        mut f: impl FnMut(&'static str, Value<'a>),
+    ) -> Result<Walked, DecodeError> {
+        let data = self.bytes.get(BlockHeader::LEN..).unwrap_or_default();
+        let fields = self.layout.fields;
+        walk(
+            self.layout,
+            data,
+            self.offset + BlockHeader::LEN,
+            |i, _, v| {
+                if let Some(fld) = fields.get(i) {
+                    f(fld.name, v);
+                }
+            },
+        )
+    }
+
+    /// For a list: its items, each a nested block of the items' layout.
+    pub fn items(&self) -> impl Iterator<Item = Nested<'a>> + 'a {
+        let layout = self.layout;
+        let data = self.bytes.get(BlockHeader::LEN..).unwrap_or_default();
+        crate::block::Blocks::new(data, self.offset + BlockHeader::LEN, 1)
+            .map_while(Result::ok)
+            .map(move |b| Nested {
+                layout,
+                is_list: false,
+                bytes: b.whole(),
+                offset: b.offset(),
+            })
+    }
 }
 
 /// What [`walk`] found: where each field starts and where the fields end.
@@ -394,7 +509,92 @@ fn field<'a>(
             let n = pending.take().unwrap_or(0);
             (Value::Text(Text(take(data, pos, n, base)?)), n)
         }
+        Kind::OptIp16(flag_at) => {
+            if data.get(flag_at) == Some(&1) {
+                (Value::Ip16(Ip16(array(data, pos, base)?)), 16)
+            } else {
+                (Value::Absent, 0)
+            }
+        }
+        Kind::Block(layout) => {
+            let b = nested_block(data, pos, base)?;
+            if let Some(t) = layout.block_type {
+                if b.block_type != t {
+                    return Err(DecodeError::invalid(
+                        base + pos,
+                        ErrorKind::UnexpectedBlockType {
+                            found: b.block_type,
+                            expected: t,
+                        },
+                    ));
+                }
+            }
+            check_exact(layout, b.data, b.data_offset())?;
+            let n = b.length();
+            (
+                Value::Nested(Nested {
+                    layout,
+                    is_list: false,
+                    bytes: b.whole(),
+                    offset: b.offset(),
+                }),
+                n,
+            )
+        }
+        Kind::List(layout) => {
+            let b = nested_block(data, pos, base)?;
+            if b.block_type != series.list_type() && b.block_type != series.generic_list_type() {
+                return Err(DecodeError::invalid(
+                    base + pos,
+                    ErrorKind::UnexpectedBlockType {
+                        found: b.block_type,
+                        expected: series.list_type(),
+                    },
+                ));
+            }
+            for item in crate::block::Blocks::new(b.data, b.data_offset(), 2) {
+                let item = item?;
+                if let Some(t) = layout.block_type {
+                    if item.block_type != t {
+                        return Err(DecodeError::invalid(
+                            item.offset(),
+                            ErrorKind::UnexpectedBlockType {
+                                found: item.block_type,
+                                expected: t,
+                            },
+                        ));
+                    }
+                }
+                check_exact(layout, item.data, item.data_offset())?;
+            }
+            let n = b.length();
+            (
+                Value::Nested(Nested {
+                    layout,
+                    is_list: true,
+                    bytes: b.whole(),
+                    offset: b.offset(),
+                }),
+                n,
+            )
+        }
     })
+}
+
+/// A nested block at `pos` of `data` (absolute offset `base` of `data[0]`).
+fn nested_block(
+    data: &[u8],
+    pos: usize,
+    base: usize,
+) -> Result<crate::block::Block<'_>, DecodeError> {
+    let rest = data.get(pos..).unwrap_or_default();
+    crate::block::Block::parse(rest, base + pos).map(|(b, _)| b)
+}
+
+/// Walks `layout` over a nested block's data. Bytes after the last field are allowed (a newer
+/// version of the nested block that appends), as at the top level.
+fn check_exact(layout: &Layout, data: &[u8], base: usize) -> Result<(), DecodeError> {
+    walk(layout, data, base, |_, _, _| {}).map(|_| ())
 }
 
 /// Decodes `fields[from..]` of `layout` from `data` starting at `pos`; `base` is the absolute
@@ -524,6 +724,11 @@ mod enc {
                     out.extend_from_slice(&l.to_be_bytes());
                 }
                 (Kind::Counted, v) => out.extend_from_slice(bytes_of(v)),
+                (Kind::OptIp16(_), Value::Ip16(x)) => out.extend_from_slice(&x.0),
+                (Kind::OptIp16(_), _) => {}
+                (Kind::Block(_) | Kind::List(_), Value::Nested(n)) => {
+                    out.extend_from_slice(n.bytes)
+                }
                 (Kind::BlockLen, _) => {
                     block_len_at = Some(out.len());
                     out.extend_from_slice(&[0; 4]);
@@ -720,6 +925,9 @@ macro_rules! view_ty {
     ($a:lifetime, len16) => { u16 };
     ($a:lifetime, counted) => { $crate::text::Text<$a> };
     ($a:lifetime, block_len) => { u32 };
+    ($a:lifetime, opt_ip16 $n:literal) => { Option<$crate::values::Ip16> };
+    ($a:lifetime, block $l:path) => { $crate::layout::Nested<$a> };
+    ($a:lifetime, list $l:path) => { $crate::layout::Nested<$a> };
 }
 
 macro_rules! repr_ty {
@@ -787,6 +995,19 @@ macro_rules! read_kind {
 
 macro_rules! read_field {
     ($s:expr, $i:expr, counted) => { $crate::text::Text($s.span($i)) };
+    ($s:expr, $i:expr, opt_ip16 $n:literal) => {{
+        let sp = $s.span($i);
+        match sp.first_chunk::<16>() {
+            Some(a) => Some($crate::values::Ip16(*a)),
+            None => None,
+        }
+    }};
+    ($s:expr, $i:expr, block $l:path) => {
+        $crate::layout::Nested::at(&$l, false, $s.span($i), $s.base + $s.pos($i))
+    };
+    ($s:expr, $i:expr, list $l:path) => {
+        $crate::layout::Nested::at(&$l, true, $s.span($i), $s.base + $s.pos($i))
+    };
     ($s:expr, $i:expr, $($k:tt)+) => { read_kind!($s.data, $s.pos($i), $($k)+) };
 }
 
@@ -869,7 +1090,7 @@ macro_rules! layout {
         {
             $(
                 $(#[$fm:meta])*
-                $fname:ident : $kind:ident $([$n:literal])?
+                $fname:ident : $kind:ident $([$n:literal])? $(($l:path))?
             ),* $(,)?
         }
     ) => {
@@ -887,7 +1108,7 @@ macro_rules! layout {
 
             /// The fields, in wire order.
             pub const FIELDS: &[Field] = &[
-                $(Field { name: stringify!($fname), kind: kind_const!($kind $($n)?) }),*
+                $(Field { name: stringify!($fname), kind: kind_const!($kind $($n)? $($l)?) }),*
             ];
 
             /// The layout description.
@@ -966,8 +1187,8 @@ macro_rules! layout {
                 $(
                     $(#[$fm])*
                     #[inline]
-                    pub fn $fname(&self) -> view_ty!('a, $kind $($n)?) {
-                        read_field!(self, Idx::$fname as usize, $kind $($n)?)
+                    pub fn $fname(&self) -> view_ty!('a, $kind $($n)? $($l)?) {
+                        read_field!(self, Idx::$fname as usize, $kind $($n)? $($l)?)
                     }
                 )*
 
@@ -996,13 +1217,13 @@ macro_rules! layout {
 
                 /// Every field's value, in wire order (names in [`FIELDS`]).
                 pub fn values(&self) -> [Value<'a>; N] {
-                    [$(view_value!(self.$fname(), $kind $($n)?)),*]
+                    [$(view_value!(self.$fname(), $kind $($n)? $($l)?)),*]
                 }
 
                 /// The owned representation (for re-encoding or editing).
                 pub fn to_repr(&self) -> Repr<'a> {
                     Repr {
-                        $($fname: repr_from_view!(self.$fname(), $kind $($n)?),)*
+                        $($fname: repr_from_view!(self.$fname(), $kind $($n)? $($l)?),)*
                         trailing: self.trailing(),
                     }
                 }
@@ -1036,7 +1257,7 @@ macro_rules! layout {
             pub struct Repr<'a> {
                 $(
                     $(#[$fm])*
-                    pub $fname: repr_ty!('a, $kind $($n)?),
+                    pub $fname: repr_ty!('a, $kind $($n)? $($l)?),
                 )*
                 /// Bytes written after the last field, verbatim.
                 pub trailing: &'a [u8],
@@ -1045,7 +1266,7 @@ macro_rules! layout {
             impl<'a> Repr<'a> {
                 /// Every field's value, in wire order.
                 pub fn values(&self) -> [Value<'a>; N] {
-                    [$(repr_value!(self.$fname, $kind $($n)?)),*]
+                    [$(repr_value!(self.$fname, $kind $($n)? $($l)?)),*]
                 }
 
                 /// Appends the encoding (for a block layout, the whole block with its header).
