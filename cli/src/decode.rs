@@ -432,8 +432,15 @@ fn nested_fields(o: &mut Obj<'_>, n: &estreamer_codec::layout::Nested<'_>) {
     }
 }
 
-/// The typed fields of a record (its layout's field names), or its raw bytes.
+/// The typed fields of a record (its layout's field names), or its raw bytes. A header that
+/// precedes the record's block (the discovery event header) is written as a nested object named
+/// after its layout, since its field names (e.g. `device_id`) repeat in the block.
 fn record_fields(o: &mut Obj<'_>, r: &Record<'_>) {
+    if let Some(pre) = r.prefix() {
+        o.obj(pre.layout.name, |inner| {
+            let _ = pre.for_each(|name, v| value(inner, name, v));
+        });
+    }
     if let Some(parts) = r.parts() {
         o.str("record_layout", parts.layout.name);
         if let Some(t) = parts.layout.block_type {
@@ -447,19 +454,13 @@ fn record_fields(o: &mut Obj<'_>, r: &Record<'_>) {
                 o.hex("trailing_bytes", trailing);
             }
         }
-        return;
-    }
-    match r {
-        Record::RawBlock(_, b) => {
-            o.str("record_layout", "raw_block")
-                .u64("block_type", b.block_type.into())
-                .u64("block_length", b.length() as u64)
-                .hex("block_data", b.data);
-        }
-        Record::Unknown(_, body) => {
-            o.str("record_layout", "raw").hex("record_body", body);
-        }
-        _ => {}
+    } else if let Some(b) = r.raw_block() {
+        o.str("record_layout", "raw_block")
+            .u64("block_type", b.block_type.into())
+            .u64("block_length", b.length() as u64)
+            .hex("block_data", b.data);
+    } else if let Record::Unknown(_, body) = r {
+        o.str("record_layout", "raw").hex("record_body", body);
     }
 }
 

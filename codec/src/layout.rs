@@ -850,6 +850,15 @@ pub const fn fixed_offsets<const N: usize>(fields: &[Field]) -> [usize; N] {
 }
 
 macro_rules! kind_const {
+    (opt_ip16 $n:literal) => {
+        $crate::layout::Kind::OptIp16($n)
+    };
+    (block $l:path) => {
+        $crate::layout::Kind::Block(&$l)
+    };
+    (list $l:path) => {
+        $crate::layout::Kind::List(&$l)
+    };
     (u8) => {
         $crate::layout::Kind::U8
     };
@@ -1012,6 +1021,18 @@ macro_rules! read_field {
 }
 
 macro_rules! view_value {
+    ($v:expr, opt_ip16 $n:literal) => {
+        match $v {
+            Some(a) => $crate::layout::Value::Ip16(a),
+            None => $crate::layout::Value::Absent,
+        }
+    };
+    ($v:expr, block $l:path) => {
+        $crate::layout::Value::Nested($v)
+    };
+    ($v:expr, list $l:path) => {
+        $crate::layout::Value::Nested($v)
+    };
     ($v:expr, u8) => {
         $crate::layout::Value::U8($v)
     };
@@ -1203,6 +1224,11 @@ macro_rules! layout {
                 /// Bytes after the last field (a newer layout's additions), kept verbatim.
                 pub fn trailing(&self) -> &'a [u8] {
                     self.data.get(self.end..).unwrap_or_default()
+                }
+
+                /// Length of the fields (the bytes before [`trailing`](Self::trailing)).
+                pub const fn fields_len(&self) -> usize {
+                    self.end
                 }
 
                 /// The bytes the view covers (fields and trailing bytes).

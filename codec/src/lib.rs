@@ -96,7 +96,10 @@ pub use message::{
     RecordHeaderForm, Service, ServiceLengthConvention, Services, StreamingInformation,
     StreamingRequest, decode_frame, decode_message,
 };
-pub use record::{ID_NAME_RECORDS, IntrusionEvent, Record, RecordParts, UUID_NAME_RECORDS};
+pub use record::{
+    ConnectionBlock, ConnectionEvent, ID_NAME_RECORDS, IntrusionEvent, Record, RecordParts,
+    UUID_NAME_RECORDS,
+};
 pub use stream::Messages;
 #[cfg(feature = "std")]
 pub use stream::{MessageReader, ReadError, StreamDecoder};

@@ -13,10 +13,11 @@ use crate::error::DecodeError;
 use crate::layout::{Layout, Value, Walked, walk};
 use crate::message::EventData;
 use crate::records::{
-    access_control_policy, access_control_rule, classification, extra_data, extra_data_metadata,
-    geolocation, id_name, impact_alert, intrusion_event_41, intrusion_event_60, intrusion_event_81,
-    intrusion_event_85, ioc_name, network_analysis_policy, packet, priority, rule_message,
-    rule_message_legacy, user, uuid_name,
+    access_control_policy, access_control_rule, classification, connection_160, connection_163,
+    connection_168, connection_169, connection_170, connection_171, connection_173, connection_174,
+    discovery_header, extra_data, extra_data_metadata, geolocation, id_name, impact_alert,
+    intrusion_event_41, intrusion_event_60, intrusion_event_81, intrusion_event_85, ioc_name,
+    network_analysis_policy, packet, priority, rule_message, rule_message_legacy, user, uuid_name,
 };
 use crate::types::RecordType;
 use crate::values::{Ip16, Uuid};
@@ -59,6 +60,8 @@ pub enum Record<'a> {
     NetworkAnalysisPolicy(network_analysis_policy::View<'a>),
     /// Records 62, 98 (block 57).
     User(RecordType, user::View<'a>),
+    /// Record 71: discovery header and a connection statistics block.
+    Connection(ConnectionEvent<'a>),
     /// A known record type whose body is a block of a type this crate has no layout for: the
     /// block, raw.
     RawBlock(RecordType, Block<'a>),
@@ -77,6 +80,62 @@ pub enum IntrusionEvent<'a> {
     V81(intrusion_event_81::View<'a>),
     /// Block 85 (request v11).
     V85(intrusion_event_85::View<'a>),
+}
+
+/// Record 71 (WIRE.md §10): the discovery event header, then one series-1 connection
+/// statistics block, dispatched on its wire type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionEvent<'a> {
+    /// The discovery event header (40 or 56 bytes).
+    pub header: discovery_header::View<'a>,
+    /// The connection block.
+    pub block: ConnectionBlock<'a>,
+}
+
+/// A connection statistics block in the layout its type names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConnectionBlock<'a> {
+    /// Block 160 (6.0).
+    V160(connection_160::View<'a>),
+    /// Block 163 (6.1+).
+    V163(connection_163::View<'a>),
+    /// Block 168.
+    V168(connection_168::View<'a>),
+    /// Block 169.
+    V169(connection_169::View<'a>),
+    /// Block 170.
+    V170(connection_170::View<'a>),
+    /// Block 171.
+    V171(connection_171::View<'a>),
+    /// Block 173.
+    V173(connection_173::View<'a>),
+    /// Block 174 (newest known).
+    V174(connection_174::View<'a>),
+    /// A block type with no layout here (older or newer than those above): raw.
+    Raw(Block<'a>),
+}
+
+impl<'a> ConnectionEvent<'a> {
+    fn parse(body: &'a [u8], base: usize) -> Result<Self, DecodeError> {
+        let header = discovery_header::View::parse(body, base)?;
+        let rest = header.trailing();
+        let at = base + (body.len() - rest.len());
+        let b = Block::parse_exact(rest, at)?;
+        let (d, o) = (b.data, b.data_offset());
+        let block = match b.block_type {
+            160 => ConnectionBlock::V160(connection_160::View::parse(d, o)?),
+            163 => ConnectionBlock::V163(connection_163::View::parse(d, o)?),
+            168 => ConnectionBlock::V168(connection_168::View::parse(d, o)?),
+            169 => ConnectionBlock::V169(connection_169::View::parse(d, o)?),
+            170 => ConnectionBlock::V170(connection_170::View::parse(d, o)?),
+            171 => ConnectionBlock::V171(connection_171::View::parse(d, o)?),
+            173 => ConnectionBlock::V173(connection_173::View::parse(d, o)?),
+            174 => ConnectionBlock::V174(connection_174::View::parse(d, o)?),
+            _ => ConnectionBlock::Raw(b),
+        };
+        Ok(ConnectionEvent { header, block })
+    }
 }
 
 /// The ID / length / name record types (WIRE.md C.1).
@@ -106,6 +165,7 @@ impl<'a> Record<'a> {
             67 => Record::Classification(classification::View::parse(body, base)?),
             4 => Record::Priority(priority::View::parse(body, base)?),
             2 => Record::Packet(packet::View::parse(body, base)?),
+            71 => Record::Connection(ConnectionEvent::parse(body, base)?),
             400 => {
                 let b = Block::parse_exact(body, base)?;
                 let (d, o) = (b.data, b.data_offset());
@@ -204,8 +264,48 @@ impl<'a> Record<'a> {
             Record::IocName(v) => p!(v, ioc_name),
             Record::NetworkAnalysisPolicy(v) => p!(v, network_analysis_policy),
             Record::User(_, v) => p!(v, user),
+            Record::Connection(c) => match &c.block {
+                ConnectionBlock::V160(v) => p!(v, connection_160),
+                ConnectionBlock::V163(v) => p!(v, connection_163),
+                ConnectionBlock::V168(v) => p!(v, connection_168),
+                ConnectionBlock::V169(v) => p!(v, connection_169),
+                ConnectionBlock::V170(v) => p!(v, connection_170),
+                ConnectionBlock::V171(v) => p!(v, connection_171),
+                ConnectionBlock::V173(v) => p!(v, connection_173),
+                ConnectionBlock::V174(v) => p!(v, connection_174),
+                ConnectionBlock::Raw(_) => return None,
+            },
             Record::RawBlock(..) | Record::Unknown(..) => return None,
         })
+    }
+
+    /// A header that precedes the record's block (the discovery event header of discovery,
+    /// user and connection records), as parts to walk.
+    pub fn prefix(&self) -> Option<RecordParts<'a>> {
+        match self {
+            Record::Connection(c) => Some(RecordParts {
+                layout: &discovery_header::LAYOUT,
+                bytes: c
+                    .header
+                    .bytes()
+                    .get(..c.header.fields_len())
+                    .unwrap_or_default(),
+                offset: c.header.offset(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// The raw block of a known record whose block type has no layout here.
+    pub fn raw_block(&self) -> Option<Block<'a>> {
+        match self {
+            Record::RawBlock(_, b) => Some(*b),
+            Record::Connection(ConnectionEvent {
+                block: ConnectionBlock::Raw(b),
+                ..
+            }) => Some(*b),
+            _ => None,
+        }
     }
 }
 
