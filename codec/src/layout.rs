@@ -836,6 +836,55 @@ pub const fn needs_full_walk(fields: &[Field]) -> bool {
     false
 }
 
+/// Marks "no variable field" in the anchor table.
+pub const NO_ANCHOR: usize = usize::MAX;
+
+/// Number of variable-length fields of a layout.
+// Const evaluation over static layout tables, index bounded by the loop: never input data.
+#[allow(clippy::indexing_slicing)]
+pub const fn var_count(fields: &[Field]) -> usize {
+    let mut i = 0;
+    let mut n = 0;
+    while i < fields.len() {
+        if fields[i].kind.fixed_size().is_none() {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+/// For each field: the number (among the variable-length fields) of the last variable-length
+/// field before it, or [`NO_ANCHOR`]; and its offset from that field's end (or from the start
+/// when there is none). A field's position is then `end of anchor + relative offset`: a view
+/// stores only the ends of its variable-length fields.
+// Const evaluation over static layout tables, index bounded by the loop: never input data.
+#[allow(clippy::indexing_slicing)]
+pub const fn anchors<const N: usize>(fields: &[Field]) -> ([usize; N], [usize; N], [usize; N]) {
+    let mut anchor = [NO_ANCHOR; N];
+    let mut rel = [0usize; N];
+    let mut var_no = [NO_ANCHOR; N];
+    let mut current = NO_ANCHOR;
+    let mut off = 0;
+    let mut vars = 0;
+    let mut i = 0;
+    while i < N && i < fields.len() {
+        anchor[i] = current;
+        rel[i] = off;
+        match fields[i].kind.fixed_size() {
+            Some(s) => off += s,
+            None => {
+                var_no[i] = vars;
+                current = vars;
+                vars += 1;
+                off = 0;
+            }
+        }
+        i += 1;
+    }
+    (anchor, rel, var_no)
+}
+
 /// Builds the fixed offsets table of a layout.
 // Const evaluation over static layout tables, index bounded by the loop: never input data.
 #[allow(clippy::indexing_slicing)]
@@ -1142,7 +1191,9 @@ macro_rules! layout {
 
             const N: usize = FIELDS.len();
             const FIRST_VAR: usize = LAYOUT.first_variable();
-            const TAIL: usize = N - FIRST_VAR;
+            const NV: usize = $crate::layout::var_count(FIELDS);
+            const ANCHORS: ([usize; N], [usize; N], [usize; N]) =
+                $crate::layout::anchors::<N>(FIELDS);
             const FIXED_LEN: usize = LAYOUT.fixed_len();
             const OFFSETS: [usize; N] = $crate::layout::fixed_offsets::<N>(FIELDS);
             const PENDING_AT: Option<usize> = $crate::layout::fixed_len16(FIELDS);
@@ -1155,7 +1206,8 @@ macro_rules! layout {
             pub struct View<'a> {
                 data: &'a [u8],
                 base: usize,
-                tail: [u32; TAIL],
+                /// End position of each variable-length field, in order.
+                var_end: [u32; NV],
                 end: usize,
             }
 
@@ -1168,15 +1220,19 @@ macro_rules! layout {
                         // Report the exact field that does not fit.
                         $crate::layout::walk(&LAYOUT, data, base, |_, _, _| {})?;
                     }
-                    let mut tail = [0u32; TAIL];
-                    let end = if FULL_WALK {
-                        $crate::layout::walk(&LAYOUT, data, base, |i, p, _| {
-                            if let Some(t) = i.checked_sub(FIRST_VAR).and_then(|k| tail.get_mut(k)) {
-                                *t = p as u32;
+                    let mut var_end = [0u32; NV];
+                    // Field `i` starts where field `i - 1` ends: record the ends of variable fields.
+                    let mut note = |i: usize, p: usize| {
+                        let prev = i.checked_sub(1).and_then(|j| ANCHORS.2.get(j)).copied();
+                        if let Some(k) = prev.filter(|&k| k != $crate::layout::NO_ANCHOR) {
+                            if let Some(e) = var_end.get_mut(k) {
+                                *e = p as u32;
                             }
-                        })?
-                        .end
-                    } else if TAIL == 0 {
+                        }
+                    };
+                    let end = if FULL_WALK {
+                        $crate::layout::walk(&LAYOUT, data, base, |i, p, _| note(i, p))?.end
+                    } else if NV == 0 {
                         FIXED_LEN
                     } else {
                         let pending = PENDING_AT.map(|p| {
@@ -1184,24 +1240,23 @@ macro_rules! layout {
                         });
                         $crate::layout::walk_from(
                             &LAYOUT, FIRST_VAR, data, FIXED_LEN, base, pending,
-                            |i, p, _| {
-                                if let Some(t) = tail.get_mut(i - FIRST_VAR) {
-                                    *t = p as u32;
-                                }
-                            },
+                            |i, p, _| note(i, p),
                         )?
                         .end
                     };
-                    Ok(View { data, base, tail, end })
+                    note(N, end);
+                    Ok(View { data, base, var_end, end })
                 }
 
                 #[inline]
                 #[allow(dead_code)]
                 fn pos(&self, i: usize) -> usize {
-                    if i < FIRST_VAR {
+                    let anchor = ANCHORS.0.get(i).copied().unwrap_or($crate::layout::NO_ANCHOR);
+                    if anchor == $crate::layout::NO_ANCHOR {
                         OFFSETS.get(i).copied().unwrap_or(0)
                     } else {
-                        self.tail.get(i - FIRST_VAR).map_or(0, |&p| p as usize)
+                        let end = self.var_end.get(anchor).map_or(0, |&e| e as usize);
+                        end + ANCHORS.1.get(i).copied().unwrap_or(0)
                     }
                 }
 
