@@ -15,9 +15,10 @@ use crate::message::EventData;
 use crate::records::{
     access_control_policy, access_control_rule, classification, connection_160, connection_163,
     connection_168, connection_169, connection_170, connection_171, connection_173, connection_174,
-    discovery_header, extra_data, extra_data_metadata, geolocation, id_name, impact_alert,
-    intrusion_event_41, intrusion_event_60, intrusion_event_81, intrusion_event_85, ioc_name,
-    network_analysis_policy, packet, priority, rule_message, rule_message_legacy, user, uuid_name,
+    discovery_header, extra_data, extra_data_metadata, file_event_56, file_event_79, geolocation,
+    id_name, impact_alert, intrusion_event_41, intrusion_event_60, intrusion_event_81,
+    intrusion_event_85, ioc_name, malware_event_62, malware_event_80, network_analysis_policy,
+    packet, priority, rule_message, rule_message_legacy, user, uuid_name,
 };
 use crate::types::RecordType;
 use crate::values::{Ip16, Uuid};
@@ -62,6 +63,14 @@ pub enum Record<'a> {
     User(RecordType, user::View<'a>),
     /// Record 71: discovery header and a connection statistics block.
     Connection(ConnectionEvent<'a>),
+    /// Records 500 (file event), 502 (file malware event) with block 56.
+    FileEvent56(RecordType, file_event_56::View<'a>),
+    /// Records 500, 502 with block 79.
+    FileEvent79(RecordType, file_event_79::View<'a>),
+    /// Record 125 with block 62.
+    MalwareEvent62(malware_event_62::View<'a>),
+    /// Record 125 with block 80.
+    MalwareEvent80(malware_event_80::View<'a>),
     /// A known record type whose body is a block of a type this crate has no layout for: the
     /// block, raw.
     RawBlock(RecordType, Block<'a>),
@@ -203,6 +212,27 @@ impl<'a> Record<'a> {
                     };
                 }
                 match t.0 {
+                    500 | 502 => match one(56)? {
+                        Ok(b) => Record::FileEvent56(
+                            t,
+                            file_event_56::View::parse(b.data, b.data_offset())?,
+                        ),
+                        Err(b) if b.block_type == 79 => Record::FileEvent79(
+                            t,
+                            file_event_79::View::parse(b.data, b.data_offset())?,
+                        ),
+                        Err(b) => Record::RawBlock(t, b),
+                    },
+                    125 => match one(62)? {
+                        Ok(b) => Record::MalwareEvent62(malware_event_62::View::parse(
+                            b.data,
+                            b.data_offset(),
+                        )?),
+                        Err(b) if b.block_type == 80 => Record::MalwareEvent80(
+                            malware_event_80::View::parse(b.data, b.data_offset())?,
+                        ),
+                        Err(b) => Record::RawBlock(t, b),
+                    },
                     110 => blk!(4, |v| Record::ExtraData(v), extra_data),
                     111 => blk!(5, |v| Record::ExtraDataMetadata(v), extra_data_metadata),
                     9 => blk!(153, |v| Record::ImpactAlert(v), impact_alert),
@@ -264,6 +294,10 @@ impl<'a> Record<'a> {
             Record::IocName(v) => p!(v, ioc_name),
             Record::NetworkAnalysisPolicy(v) => p!(v, network_analysis_policy),
             Record::User(_, v) => p!(v, user),
+            Record::FileEvent56(_, v) => p!(v, file_event_56),
+            Record::FileEvent79(_, v) => p!(v, file_event_79),
+            Record::MalwareEvent62(v) => p!(v, malware_event_62),
+            Record::MalwareEvent80(v) => p!(v, malware_event_80),
             Record::Connection(c) => match &c.block {
                 ConnectionBlock::V160(v) => p!(v, connection_160),
                 ConnectionBlock::V163(v) => p!(v, connection_163),

@@ -1004,3 +1004,238 @@ connection_block_171!(
         destination_ip_dynamic_attributes: string,
     }
 );
+
+/// Defines a file event block (records 500, 502; WIRE.md §10.1): block 56, and 79 = 56 + VRFs.
+macro_rules! file_event_block {
+    ($(#[$m:meta])* $module:ident, $name:literal, $block:literal, { $($tail:tt)* }) => {
+        layout! {
+            $(#[$m])*
+            mod $module;
+            name = $name, block = Some($block), series = Two;
+            {
+                /// Offset 8: managed device ID.
+                device_id: u32,
+                /// Offset 12: connection instance (with the next two: the connection event).
+                connection_instance: u16,
+                /// Offset 14: connection counter.
+                connection_counter: u16,
+                /// Offset 16: connection timestamp (UNIX seconds).
+                connection_timestamp: u32,
+                /// Offset 20: file event timestamp (UNIX seconds).
+                file_event_timestamp: u32,
+                /// Offset 24: source address.
+                source_ip: ip16,
+                /// Offset 40: destination address.
+                destination_ip: ip16,
+                /// Offset 56: disposition (0 N/A, 1 clean, 2 unknown, 3 malware, 4 unavailable,
+                /// 5 custom signature).
+                disposition: u8,
+                /// Offset 57: SPERO disposition (record 517).
+                spero_disposition: u8,
+                /// Offset 58: file storage status (record 515).
+                file_storage_status: u8,
+                /// Offset 59: file analysis status (record 519).
+                file_analysis_status: u8,
+                /// Offset 60: local malware analysis status.
+                local_malware_analysis_status: u8,
+                /// Offset 61: archive file status (record 518).
+                archive_file_status: u8,
+                /// Offset 62: threat score.
+                threat_score: u8,
+                /// Offset 63: action.
+                action: u8,
+                /// Offset 64: SHA-256 (record 511).
+                sha256: bytes[32],
+                /// Offset 96: file type ID (record 510).
+                file_type_id: u32,
+                /// Offset 100: file name.
+                file_name: string,
+                /// File size.
+                file_size: u64,
+                /// Direction.
+                direction: u8,
+                /// Application ID (record 63).
+                application_id: u32,
+                /// User ID.
+                user_id: u32,
+                /// URI.
+                uri: string,
+                /// Signature.
+                signature: string,
+                /// Source port.
+                source_port: u16,
+                /// Destination port.
+                destination_port: u16,
+                /// IANA protocol.
+                protocol: u8,
+                /// Access control policy UUID.
+                access_control_policy_uuid: uuid,
+                /// Source country (record 520).
+                source_country: u16,
+                /// Destination country (record 520).
+                destination_country: u16,
+                /// Web application ID (record 109).
+                web_application_id: u32,
+                /// Client application ID (record 55).
+                client_application_id: u32,
+                /// Security context (opaque).
+                security_context: bytes[16],
+                /// SSL certificate fingerprint (SHA-1).
+                ssl_certificate_fingerprint: bytes[20],
+                /// SSL actual action (record 606).
+                ssl_actual_action: u16,
+                /// SSL flow status (record 608).
+                ssl_flow_status: u16,
+                /// Archive SHA.
+                archive_sha: string,
+                /// Archive name.
+                archive_name: string,
+                /// Archive depth.
+                archive_depth: u8,
+                /// HTTP response code.
+                http_response_code: u32,
+                $($tail)*
+            }
+        }
+    };
+}
+
+file_event_block!(
+    /// File Event block 56 (records 500, 502; FMC 6.0+; WIRE.md §10.1).
+    file_event_56, "file_event_56", 56, {}
+);
+
+file_event_block!(
+    /// File Event block 79 (records 500, 502; file request v7): block 56 + VRF names.
+    file_event_79, "file_event_79", 79, {
+        /// Ingress VRF name.
+        ingress_vrf: string,
+        /// Egress VRF name.
+        egress_vrf: string,
+    }
+);
+
+/// Defines a malware event block (record 125; WIRE.md §10.2): block 62, and 80 = 62 + VRFs.
+macro_rules! malware_event_block {
+    ($(#[$m:meta])* $module:ident, $name:literal, $block:literal, { $($tail:tt)* }) => {
+        layout! {
+            $(#[$m])*
+            mod $module;
+            name = $name, block = Some($block), series = Two;
+            {
+                /// Offset 8: agent UUID.
+                agent_uuid: uuid,
+                /// Offset 24: cloud UUID (record 127).
+                cloud_uuid: uuid,
+                /// Offset 40: malware event timestamp (UNIX seconds).
+                malware_event_timestamp: u32,
+                /// Offset 44: event type ID (record 128).
+                event_type_id: u32,
+                /// Offset 48: event subtype ID (record 129).
+                event_subtype_id: u32,
+                /// Offset 52: detector ID (record 130).
+                detector_id: u8,
+                /// Offset 53: detection name.
+                detection_name: string,
+                /// User.
+                user: string,
+                /// File name.
+                file_name: string,
+                /// File path.
+                file_path: string,
+                /// File SHA hash (text).
+                file_sha_hash: string,
+                /// File size.
+                file_size: u32,
+                /// File type (record 131).
+                file_type: u32,
+                /// File timestamp.
+                file_timestamp: u32,
+                /// Parent file name.
+                parent_file_name: string,
+                /// Parent SHA hash.
+                parent_sha_hash: string,
+                /// Event description.
+                event_description: string,
+                /// Managed device ID.
+                device_id: u32,
+                /// Connection instance.
+                connection_instance: u16,
+                /// Connection counter.
+                connection_counter: u16,
+                /// Connection event timestamp.
+                connection_event_timestamp: u32,
+                /// Direction.
+                direction: u8,
+                /// Source address.
+                source_ip: ip16,
+                /// Destination address.
+                destination_ip: ip16,
+                /// Application ID (record 63).
+                application_id: u32,
+                /// User ID.
+                user_id: u32,
+                /// Access control policy UUID.
+                access_control_policy_uuid: uuid,
+                /// Disposition.
+                disposition: u8,
+                /// Retro disposition.
+                retro_disposition: u8,
+                /// URI.
+                uri: string,
+                /// Source port.
+                source_port: u16,
+                /// Destination port.
+                destination_port: u16,
+                /// Source country (record 520).
+                source_country: u16,
+                /// Destination country (record 520).
+                destination_country: u16,
+                /// Web application ID (record 109).
+                web_application_id: u32,
+                /// Client application ID (record 55).
+                client_application_id: u32,
+                /// Action.
+                action: u8,
+                /// IANA protocol.
+                protocol: u8,
+                /// Threat score.
+                threat_score: u8,
+                /// IOC number (record 161).
+                ioc_number: u16,
+                /// Security context (opaque).
+                security_context: bytes[16],
+                /// SSL certificate fingerprint (SHA-1).
+                ssl_certificate_fingerprint: bytes[20],
+                /// SSL actual action (record 606).
+                ssl_actual_action: u16,
+                /// SSL flow status (record 608).
+                ssl_flow_status: u16,
+                /// Archive SHA.
+                archive_sha: string,
+                /// Archive name.
+                archive_name: string,
+                /// Archive depth.
+                archive_depth: u8,
+                /// HTTP response code.
+                http_response_code: u32,
+                $($tail)*
+            }
+        }
+    };
+}
+
+malware_event_block!(
+    /// Malware Event block 62 (record 125; FMC 6.0+; WIRE.md §10.2).
+    malware_event_62, "malware_event_62", 62, {}
+);
+
+malware_event_block!(
+    /// Malware Event block 80 (record 125; FMC 7.0+, malware request v8): block 62 + VRF names.
+    malware_event_80, "malware_event_80", 80, {
+        /// Ingress VRF name.
+        ingress_vrf: string,
+        /// Egress VRF name.
+        egress_vrf: string,
+    }
+);
