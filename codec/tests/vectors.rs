@@ -10,7 +10,10 @@
 
 mod common;
 
-use common::{Event, Vector, all_vectors, events, hostile_vectors, render, valid_vectors, vector};
+use common::{
+    Event, Vector, all_vectors, events, hostile_vectors, objects, record_vectors, valid_vectors,
+    vector,
+};
 use estreamer_codec::{
     Body, DecodeError, DecodeOptions, ErrorKind, EventCode, HeaderMode, InitialTimestamp, Message,
     MessageType, Messages, RecordHeaderForm, RecordType, RequestFlags, ServiceLengthConvention,
@@ -71,7 +74,20 @@ fn check_round_trip(whole: &[u8], m: &Message<'_>, body: &Body<'_>, mode: Header
 fn vector_files_are_well_formed() {
     let valid = valid_vectors();
     let hostile = hostile_vectors();
+    let records = record_vectors();
     assert!(valid.len() >= 25, "only {} valid vectors", valid.len());
+    assert!(records.len() >= 20, "only {} record vectors", records.len());
+    assert!(
+        records.iter().filter(|v| v.render).count() >= 2,
+        "expected the '# render: yes' vectors in testdata/records"
+    );
+    for v in valid.iter().chain(&hostile) {
+        assert!(
+            !v.render || v.name.starts_with("records/"),
+            "{}: '# render: yes' belongs in testdata/records",
+            v.name
+        );
+    }
     assert!(
         hostile.len() >= 25,
         "only {} hostile vectors",
@@ -130,7 +146,7 @@ fn vector_files_are_well_formed() {
 fn expectations_match_decoded_objects() {
     for v in all_vectors() {
         let evs = events(&v.bytes, v.opts());
-        let objects: Vec<_> = evs.iter().map(render).collect();
+        let objects = objects(&evs, v.render);
         assert_eq!(
             objects.len(),
             v.objects,
@@ -139,18 +155,25 @@ fn expectations_match_decoded_objects() {
             v.objects,
             objects
         );
+        let mut mismatches = Vec::new();
         for (index, expected) in &v.expectations {
             let got = &objects[*index];
             for (key, value) in expected {
-                assert_eq!(
-                    got.get(key),
-                    Some(value),
-                    "{}: object {index}, key {key:?}\n got object: {}",
-                    v.name,
-                    serde_json::Value::Object(got.clone())
-                );
+                if got.get(key) != Some(value) {
+                    mismatches.push(format!(
+                        "object {index}, key {key:?}: expected {value}, got {:?}",
+                        got.get(key)
+                    ));
+                }
             }
         }
+        assert!(
+            mismatches.is_empty(),
+            "{}:\n{}\n objects: {}",
+            v.name,
+            mismatches.join("\n"),
+            serde_json::Value::Array(objects.into_iter().map(serde_json::Value::Object).collect())
+        );
         let errors = evs.iter().filter(|e| e.error().is_some()).count();
         if v.expect_valid {
             assert_eq!(errors, 0, "{}: valid vector produced errors", v.name);

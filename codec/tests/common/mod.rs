@@ -2,14 +2,21 @@
 //! `testdata/README.md`) and a reference rendering of decoded messages into the JSON object
 //! schema that `estreamer decode` documents, so that the hand-written `#>` expectations can be
 //! checked against the codec API directly.
+//!
+//! Record fields are rendered generically: `Record::decode`, then the layout walker
+//! (`RecordParts::for_each`) names every field - the layout is the single description, no
+//! field list is written here. With `# render: yes` the metadata cache of the codec renders
+//! intrusion events as `estreamer decode --render` does.
 
 #![allow(dead_code)]
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use estreamer_codec::layout::Value as FieldValue;
+use estreamer_codec::metadata::Metadata;
 use estreamer_codec::{
-    Body, DecodeError, DecodeOptions, ErrorKind, EventCode, HeaderMode, Message, Messages,
+    Body, DecodeError, DecodeOptions, ErrorKind, EventCode, HeaderMode, Message, Messages, Record,
     ServiceLengthConvention,
 };
 use serde_json::{Map, Value, json};
@@ -17,12 +24,14 @@ use serde_json::{Map, Value, json};
 /// One parsed vector file.
 #[derive(Debug, Clone)]
 pub struct Vector {
-    /// `vectors/<file>` or `hostile/<file>`.
+    /// `vectors/<file>`, `records/<file>` or `hostile/<file>`.
     pub name: String,
     /// `# title:`.
     pub title: String,
     /// `# mode:`.
     pub mode: HeaderMode,
+    /// `# render: yes` (decode as `estreamer decode --render`); absent or `no`: false.
+    pub render: bool,
     /// `# expect: valid` (true) or `# expect: error` (false).
     pub expect_valid: bool,
     /// `# objects:`.
@@ -67,9 +76,17 @@ pub fn load_dir(sub: &str) -> Vec<Vector> {
         .collect()
 }
 
-/// The valid vectors (`testdata/vectors`).
+/// The valid vectors: `testdata/vectors` (framing, message bodies), then `testdata/records`
+/// (typed records and rendering).
 pub fn valid_vectors() -> Vec<Vector> {
-    load_dir("vectors")
+    let mut v = load_dir("vectors");
+    v.extend(record_vectors());
+    v
+}
+
+/// The typed-record vectors (`testdata/records`), all valid.
+pub fn record_vectors() -> Vec<Vector> {
+    load_dir("records")
 }
 
 /// The hostile vectors (`testdata/hostile`).
@@ -84,11 +101,11 @@ pub fn all_vectors() -> Vec<Vector> {
     v
 }
 
-/// One valid vector by file name.
+/// One valid vector by file name (in `vectors/` or `records/`).
 pub fn vector(file: &str) -> Vector {
     valid_vectors()
         .into_iter()
-        .find(|v| v.name == format!("vectors/{file}"))
+        .find(|v| v.name.rsplit('/').next() == Some(file))
         .unwrap_or_else(|| panic!("no vector {file}"))
 }
 
@@ -100,6 +117,7 @@ pub fn parse_vector(name: &str, text: &str) -> Result<Vector, String> {
     let mut mode = None;
     let mut expect = None;
     let mut objects = None;
+    let mut render = None;
     let mut bytes = Vec::new();
     let mut expectations = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -135,6 +153,7 @@ pub fn parse_vector(name: &str, text: &str) -> Result<Vector, String> {
                     "mode" => &mut mode,
                     "expect" => &mut expect,
                     "objects" => &mut objects,
+                    "render" => &mut render,
                     _ => continue,
                 };
                 if slot.replace(value).is_some() {
@@ -185,6 +204,11 @@ pub fn parse_vector(name: &str, text: &str) -> Result<Vector, String> {
         Some("error") => false,
         other => return Err(format!("bad or missing '# expect:' {other:?}")),
     };
+    let render = match render.as_deref() {
+        None | Some("no") => false,
+        Some("yes") => true,
+        Some(other) => return Err(format!("bad '# render:' {other:?}")),
+    };
     let objects = objects
         .ok_or("missing '# objects:'")?
         .parse()
@@ -195,6 +219,7 @@ pub fn parse_vector(name: &str, text: &str) -> Result<Vector, String> {
         name: name.to_owned(),
         title,
         mode,
+        render,
         expect_valid,
         objects,
         bytes,
@@ -211,6 +236,8 @@ pub enum Event<'a> {
         msg: Message<'a>,
         /// Its decoded body.
         body: Body<'a>,
+        /// For Event Data: the decoded record.
+        record: Option<Record<'a>>,
         /// `(bundle_offset, bundle_index)` for a message inside a bundle.
         bundle: Option<(usize, usize)>,
         /// For a bundle: the number of inner messages framed before any error.
@@ -220,8 +247,9 @@ pub enum Event<'a> {
     Error {
         /// The codec error.
         err: DecodeError,
-        /// Offset of the message whose body failed to decode (framing intact).
-        message_offset: Option<usize>,
+        /// Offset and type of the message whose body (or record) failed to decode (framing
+        /// intact).
+        message_offset: Option<(usize, u16)>,
         /// Stream position where decoding stood, reported as the offset of `Incomplete`.
         incomplete_at: usize,
     },
@@ -263,18 +291,25 @@ fn push_message<'a>(
     bundle: Option<(usize, usize)>,
     out: &mut Vec<Event<'a>>,
 ) {
-    match msg.decode_body(mode) {
+    // As `estreamer decode`: an Event Data record that does not decode is an error object for
+    // its message.
+    let decoded = msg.decode_body(mode).and_then(|body| match body {
+        Body::EventData(d) => Record::decode(&d).map(|r| (body, Some(r))),
+        body => Ok((body, None)),
+    });
+    match decoded {
         Err(err) => out.push(Event::Error {
             err,
-            message_offset: Some(msg.offset()),
+            message_offset: Some((msg.offset(), msg.message_type().0)),
             incomplete_at: msg.offset(),
         }),
-        Ok(Body::Bundle(b)) => {
+        Ok((Body::Bundle(b), _)) => {
             let inner: Vec<_> = b.messages().collect();
             let inner_count = inner.iter().take_while(|r| r.is_ok()).count();
             out.push(Event::Message {
                 msg,
                 body: Body::Bundle(b),
+                record: None,
                 bundle,
                 inner_count,
             });
@@ -289,9 +324,10 @@ fn push_message<'a>(
                 }
             }
         }
-        Ok(body) => out.push(Event::Message {
+        Ok((body, record)) => out.push(Event::Message {
             msg,
             body,
+            record,
             bundle,
             inner_count: 0,
         }),
@@ -336,7 +372,84 @@ fn ipv4(a: [u8; 4]) -> String {
     format!("{}.{}.{}.{}", a[0], a[1], a[2], a[3])
 }
 
-/// Renders one event as the documented JSON object.
+/// The objects `estreamer decode` writes for `evs`; with `render`, as `--render` writes them:
+/// every record is given to a metadata cache in stream order and each intrusion event gets the
+/// names the cache holds at that point.
+pub fn objects(evs: &[Event<'_>], render: bool) -> Vec<Map<String, Value>> {
+    let mut metadata = Metadata::new();
+    evs.iter()
+        .map(|ev| {
+            let mut o = self::render(ev);
+            if let (
+                true,
+                Event::Message {
+                    record: Some(r), ..
+                },
+            ) = (render, ev)
+            {
+                metadata.ingest(r);
+                if let Record::IntrusionEvent(ie) = r {
+                    rendered_fields(&metadata.render(ie), &mut o);
+                }
+            }
+            o
+        })
+        .collect()
+}
+
+/// The `--render` keys (README "JSON Lines schema"): `sid` is null until record 66 has been
+/// seen, never the internal rule ID.
+fn rendered_fields(r: &estreamer_codec::metadata::Rendered<'_>, o: &mut Map<String, Value>) {
+    let mut put = |k: &str, v: Value| {
+        o.insert(k.to_owned(), v);
+    };
+    put("gid", json!(r.generator_id));
+    put("sid", json!(r.sid));
+    put("rev", json!(r.rule_revision));
+    put(
+        "rule_rendered",
+        json!(
+            r.sid
+                .map(|sid| format!("{}:{sid}:{}", r.generator_id, r.rule_revision))
+        ),
+    );
+    put(
+        "sid_status",
+        json!(if r.sid.is_some() {
+            "rendered"
+        } else {
+            "rule_metadata_missing"
+        }),
+    );
+    for (k, v) in [
+        ("rule_message", r.rule_message),
+        ("classification", r.classification),
+        ("classification_description", r.classification_description),
+        ("priority", r.priority),
+        ("device", r.device),
+        ("intrusion_policy", r.intrusion_policy),
+        ("access_control_policy", r.access_control_policy),
+        ("access_control_rule", r.access_control_rule),
+        ("interface_ingress", r.interface_ingress),
+        ("interface_egress", r.interface_egress),
+        ("security_zone_ingress", r.security_zone_ingress),
+        ("security_zone_egress", r.security_zone_egress),
+        ("network_analysis_policy", r.network_analysis_policy),
+        ("user", r.user),
+        ("client_application", r.client_application),
+        ("application_protocol", r.application_protocol),
+        ("web_application", r.web_application),
+        ("source_country", r.source_country),
+        ("destination_country", r.destination_country),
+        ("ioc", r.ioc),
+        ("ssl_actual_action", r.ssl_actual_action),
+        ("ssl_flow_status", r.ssl_flow_status),
+    ] {
+        put(k, json!(v));
+    }
+}
+
+/// Renders one event as the documented JSON object (without `--render` names).
 pub fn render(event: &Event<'_>) -> Map<String, Value> {
     let mut o = Map::new();
     match event {
@@ -361,13 +474,15 @@ pub fn render(event: &Event<'_>) -> Map<String, Value> {
                     }
                 }
             }
-            if let Some(m) = message_offset {
+            if let Some((m, t)) = message_offset {
                 o.insert("message_offset".into(), json!(m));
+                o.insert("message_type".into(), json!(t));
             }
         }
         Event::Message {
             msg,
             body,
+            record,
             bundle,
             inner_count,
         } => {
@@ -383,7 +498,7 @@ pub fn render(event: &Event<'_>) -> Map<String, Value> {
                 o.insert("bundle_offset".into(), json!(bundle_offset));
                 o.insert("bundle_index".into(), json!(index));
             }
-            render_body(msg, body, *inner_count, &mut o);
+            render_body(msg, body, record.as_ref(), *inner_count, &mut o);
         }
     }
     o
@@ -421,11 +536,21 @@ fn kind_bounds(kind: &ErrorKind) -> Vec<(&'static str, Value)> {
         ErrorKind::MisalignedEventTypeList { len } => vec![("len", json!(len))],
         ErrorKind::MissingTerminator => vec![],
         ErrorKind::ServiceLength { declared } => vec![("declared", json!(declared))],
+        ErrorKind::NestingTooDeep { max } => vec![("max", json!(max))],
+        ErrorKind::UnexpectedBlockType { found, expected } => {
+            vec![("found", json!(found)), ("expected", json!(expected))]
+        }
         _ => vec![],
     }
 }
 
-fn render_body(msg: &Message<'_>, body: &Body<'_>, inner_count: usize, o: &mut Map<String, Value>) {
+fn render_body(
+    msg: &Message<'_>,
+    body: &Body<'_>,
+    record: Option<&Record<'_>>,
+    inner_count: usize,
+    o: &mut Map<String, Value>,
+) {
     let mut put = |k: &str, v: Value| {
         o.insert(k.to_owned(), v);
     };
@@ -461,7 +586,8 @@ fn render_body(msg: &Message<'_>, body: &Body<'_>, inner_count: usize, o: &mut M
             if d.type_word_flag() {
                 put("record_type_flag", json!(1));
             }
-            put("record_body", json!(hex(d.body)));
+            let record = record.expect("an Event Data message always carries its record");
+            record_fields(record, &mut put);
         }
         Body::HostDataRequest(r) => {
             put("data_type", json!(r.data_type));
@@ -516,5 +642,129 @@ fn render_body(msg: &Message<'_>, body: &Body<'_>, inner_count: usize, o: &mut M
             put("message_count", json!(inner_count));
         }
         Body::Unknown(raw) => put("body", json!(hex(raw))),
+    }
+}
+
+/// The typed fields of a record, by the names its layout gives (walked generically), or its
+/// raw bytes: a header before the record's block (discovery header) as an object named after
+/// its layout, `record_layout`, `block_type` and `block_length` for block layouts, every field,
+/// then `trailing_bytes` when bytes follow the last field.
+fn record_fields(r: &Record<'_>, put: &mut impl FnMut(&str, Value)) {
+    if let Some(pre) = r.prefix() {
+        let mut inner = Map::new();
+        pre.for_each(|name, v| {
+            field_value(name, v, &mut |k: &str, x: Value| {
+                inner.insert(k.to_owned(), x);
+            });
+        })
+        .expect("a decoded record's header walks without error");
+        put(pre.layout.name, Value::Object(inner));
+    }
+    let Some(parts) = r.parts() else {
+        if let Some(b) = r.raw_block() {
+            put("record_layout", json!("raw_block"));
+            put("block_type", json!(b.block_type));
+            put("block_length", json!(b.length()));
+            put("block_data", json!(hex(b.data)));
+        } else if let Record::Unknown(_, body) = r {
+            put("record_layout", json!("raw"));
+            put("record_body", json!(hex(body)));
+        } else {
+            panic!("a record with neither parts nor raw bytes: {r:?}");
+        }
+        return;
+    };
+    put("record_layout", json!(parts.layout.name));
+    if let Some(t) = parts.layout.block_type {
+        put("block_type", json!(t));
+        put("block_length", json!(parts.bytes.len() + 8));
+    }
+    let walked = parts
+        .for_each(|name, v| field_value(name, v, put))
+        .expect("a decoded record walks without error");
+    let trailing = &parts.bytes[walked.end..];
+    if !trailing.is_empty() {
+        put("trailing_bytes", json!(hex(trailing)));
+    }
+}
+
+/// A nested block as an object: `block_type`, its fields, `trailing_bytes` if any.
+fn nested_object(n: &estreamer_codec::layout::Nested<'_>) -> Value {
+    let mut o = Map::new();
+    o.insert("block_type".into(), json!(n.block_type()));
+    let walked = n
+        .for_each(|name, v| {
+            field_value(name, v, &mut |k: &str, x: Value| {
+                o.insert(k.to_owned(), x);
+            });
+        })
+        .expect("a validated nested block walks without error");
+    let trailing = &n.bytes[8 + walked.end..];
+    if !trailing.is_empty() {
+        o.insert("trailing_bytes".into(), json!(hex(trailing)));
+    }
+    Value::Object(o)
+}
+
+/// One field as the schema writes it: numbers as numbers, 16-byte addresses as text (IPv4-mapped
+/// dotted, WIRE.md §11.2), UUIDs 8-4-4-4-12 (§11.3), opaque bytes as hex, text lossily without
+/// trailing NULs plus `<name>_hex` (all bytes as sent) only when a replacement happened, an
+/// absent optional field as null, a nested block as an object and a list as an array of them.
+fn field_value(name: &str, v: FieldValue<'_>, put: &mut impl FnMut(&str, Value)) {
+    match v {
+        FieldValue::U8(x) => put(name, json!(x)),
+        FieldValue::U16(x) => put(name, json!(x)),
+        FieldValue::U32(x) => put(name, json!(x)),
+        FieldValue::U64(x) => put(name, json!(x)),
+        FieldValue::I32(x) => put(name, json!(x)),
+        FieldValue::Ipv4(a) => put(name, json!(a.to_string())),
+        FieldValue::Ip16(a) => {
+            let v6 = std::net::Ipv6Addr::from(a.0);
+            let text = match v6.to_ipv4_mapped() {
+                Some(v4) => v4.to_string(),
+                None => v6.to_string(),
+            };
+            put(name, json!(text));
+        }
+        FieldValue::Uuid(u) => {
+            let h = hex(&u.0);
+            put(
+                name,
+                json!(format!(
+                    "{}-{}-{}-{}-{}",
+                    &h[0..8],
+                    &h[8..12],
+                    &h[12..16],
+                    &h[16..20],
+                    &h[20..32]
+                )),
+            );
+        }
+        FieldValue::Mac(m) => {
+            let parts: Vec<String> = m.0.iter().map(|b| format!("{b:02x}")).collect();
+            put(name, json!(parts.join(":")));
+        }
+        FieldValue::Bytes(b) => put(name, json!(hex(b))),
+        FieldValue::Text(t) => {
+            let raw = t.as_bytes();
+            let mut shown = raw;
+            while let [rest @ .., 0] = shown {
+                shown = rest;
+            }
+            put(name, json!(String::from_utf8_lossy(shown)));
+            if std::str::from_utf8(shown).is_err() {
+                put(&format!("{name}_hex"), json!(hex(raw)));
+            }
+        }
+        // A length the encoder computes; decoding never yields it.
+        FieldValue::Computed => {}
+        FieldValue::Absent => put(name, Value::Null),
+        FieldValue::Nested(n) if n.is_list => {
+            put(
+                name,
+                Value::Array(n.items().map(|item| nested_object(&item)).collect()),
+            );
+        }
+        FieldValue::Nested(n) => put(name, nested_object(&n)),
     }
 }
