@@ -1430,7 +1430,7 @@ mod tests {
                         else {
                             panic!("not event data");
                         };
-                        assert_eq!(ed.extension.unwrap().reserved.get(), 0);
+                        assert_eq!(ed.extension.unwrap().reserved, 0);
                         assert_eq!(ed.netmap_id(), 0);
                         let kind = RecordKind::ALL
                             .into_iter()

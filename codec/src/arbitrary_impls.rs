@@ -4,7 +4,7 @@
 
 use arbitrary::{Arbitrary, Result, Unstructured};
 use zerocopy::FromBytes;
-use zerocopy::byteorder::big_endian::{U16, U32};
+use zerocopy::byteorder::big_endian::U16;
 
 use crate::flags::RequestFlags;
 use crate::message::{
@@ -13,7 +13,7 @@ use crate::message::{
 };
 use crate::text::Text;
 use crate::types::{EventCode, InitialTimestamp, MessageType, RecordType};
-use crate::wire::{EventTypeRequest, RecordHeaderExtension};
+use crate::wire::EventTypeRequest;
 
 macro_rules! newtype_arbitrary {
     ($($ty:ident($int:ty)),*) => {$(
@@ -92,21 +92,15 @@ impl<'a> Arbitrary<'a> for EventData<'a> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         let record_type_word = u32::arbitrary(u)?;
         let extension = if bool::arbitrary(u)? {
-            Some(RecordHeaderExtension {
-                archive_timestamp: U32::new(u32::arbitrary(u)?),
-                reserved: U32::new(u32::arbitrary(u)?),
-            })
+            Some((u32::arbitrary(u)?, u32::arbitrary(u)?))
         } else {
             None
         };
         let body = <&'a [u8]>::arbitrary(u)?;
         let mut d = match extension {
-            Some(e) => EventData::extended(
-                RecordType(0),
-                e.archive_timestamp.get(),
-                e.reserved.get(),
-                body,
-            ),
+            Some((archive_timestamp, reserved)) => {
+                EventData::extended(RecordType(0), archive_timestamp, reserved, body)
+            }
             None => EventData::standard(RecordType(0), body),
         };
         d.record_type_word = record_type_word;

@@ -291,7 +291,8 @@ impl Encode for EventData<'_> {
             };
             out.extend_from_slice(h.as_bytes());
             if let Some(ext) = &self.extension {
-                out.extend_from_slice(ext.as_bytes());
+                out.extend_from_slice(&ext.archive_timestamp.to_be_bytes());
+                out.extend_from_slice(&ext.reserved.to_be_bytes());
             }
             out.extend_from_slice(self.body);
             Ok(())

@@ -92,8 +92,8 @@ pub use flags::{
 };
 pub use message::{
     Body, Bundle, BundleMessages, DEFAULT_MAX_MESSAGE_LENGTH, DecodeOptions, ESTREAMER_SERVICE_ID,
-    ErrorMessage, EventData, EventStreamRequest, HeaderMode, HostData, HostDataRequest, Message,
-    RecordHeaderForm, Service, ServiceLengthConvention, Services, StreamingInformation,
+    ErrorMessage, EventData, EventStreamRequest, Extension, HeaderMode, HostData, HostDataRequest,
+    Message, RecordHeaderForm, Service, ServiceLengthConvention, Services, StreamingInformation,
     StreamingRequest, decode_frame, decode_message,
 };
 pub use record::{

@@ -219,6 +219,7 @@ impl<'a> Message<'a> {
     }
 
     /// Decodes the body according to the message type. Unknown types yield [`Body::Unknown`].
+    #[inline]
     pub fn decode_body(&self, header_mode: HeaderMode) -> Result<Body<'a>, DecodeError> {
         let base = self.body_offset();
         let b = self.body;
@@ -793,6 +794,7 @@ pub struct BundleMessages<'a> {
 impl<'a> Iterator for BundleMessages<'a> {
     type Item = Result<Message<'a>, DecodeError>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.rest.is_empty() {
             return None;
@@ -814,6 +816,7 @@ impl<'a> Iterator for BundleMessages<'a> {
 
 impl core::iter::FusedIterator for BundleMessages<'_> {}
 
+#[inline]
 fn inner_message(buf: &[u8], offset: usize) -> Result<(Message<'_>, usize), DecodeError> {
     let (h, rest) = header_complete::<MessageHeader>(buf, offset)?;
     let version = h.version.get();
@@ -874,6 +877,16 @@ impl RecordHeaderForm {
     }
 }
 
+/// The two words the extended record header adds (WIRE.md §6.2), as native integers (the wire
+/// layout is [`RecordHeaderExtension`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Extension {
+    /// UNIX seconds when the FMC archived the event; 0 for FMC-generated data.
+    pub archive_timestamp: u32,
+    /// Reserved (eNcore's `checksum`), kept verbatim.
+    pub reserved: u32,
+}
+
 /// Event Data (type 4, WIRE.md §6): exactly one record, its header and its body (borrowed).
 ///
 /// The record type word is read the way the 6.x guides describe it (§6.3): bit 31 a header-form
@@ -886,7 +899,7 @@ pub struct EventData<'a> {
     /// The raw first record-header word.
     pub record_type_word: u32,
     /// The extension words, when the record came with the 16-byte header.
-    pub extension: Option<RecordHeaderExtension>,
+    pub extension: Option<Extension>,
     /// The record body, after the record header.
     pub body: &'a [u8],
     body_offset: usize,
@@ -928,9 +941,9 @@ impl<'a> EventData<'a> {
     ) -> Self {
         EventData {
             record_type_word: record_type.0,
-            extension: Some(RecordHeaderExtension {
-                archive_timestamp: zerocopy::byteorder::big_endian::U32::new(archive_timestamp),
-                reserved: zerocopy::byteorder::big_endian::U32::new(reserved),
+            extension: Some(Extension {
+                archive_timestamp,
+                reserved,
             }),
             body,
             body_offset: 0,
@@ -939,6 +952,7 @@ impl<'a> EventData<'a> {
 
     /// Decodes an Event Data body (everything after the 8-byte message header) that starts at
     /// absolute offset `base`.
+    #[inline]
     pub fn parse(b: &'a [u8], base: usize, mode: HeaderMode) -> Result<Self, DecodeError> {
         let (h, after) = header_complete::<RecordHeader>(b, base)?;
         let record_length = h.record_length.get();
@@ -969,7 +983,11 @@ impl<'a> EventData<'a> {
                 return Err(mismatch(16));
             }
             let (ext, body) = header_complete::<RecordHeaderExtension>(after, base + 8)?;
-            (Some(*ext), body, expected)
+            let ext = Extension {
+                archive_timestamp: ext.archive_timestamp.get(),
+                reserved: ext.reserved.get(),
+            };
+            (Some(ext), body, expected)
         } else {
             if b.len().checked_sub(rec_len) != Some(RecordHeader::LEN) {
                 return Err(mismatch(8));
@@ -1017,12 +1035,12 @@ impl<'a> EventData<'a> {
     /// The archive ("eStreamer server") timestamp: UNIX seconds when the FMC archived the event,
     /// 0 for FMC-generated data, `None` with the standard header. Use it as the bookmark.
     pub fn archive_timestamp(&self) -> Option<u32> {
-        self.extension.map(|e| e.archive_timestamp.get())
+        self.extension.map(|e| e.archive_timestamp)
     }
 
     /// The reserved second extension word (eNcore's `checksum`), kept verbatim.
     pub fn reserved(&self) -> Option<u32> {
-        self.extension.map(|e| e.reserved.get())
+        self.extension.map(|e| e.reserved)
     }
 
     /// Absolute offset of the first body byte in the decoded buffer (0 for hand-built records).
