@@ -190,3 +190,84 @@ fn every_output_line_has_the_common_keys() {
         }
     }
 }
+
+#[test]
+fn every_directory_has_its_vectors() {
+    let vectors = vectors();
+    let count = |dir: &str| {
+        vectors
+            .iter()
+            .filter(|v| v.path.parent().is_some_and(|p| p.ends_with(dir)))
+            .count()
+    };
+    assert!(
+        count("vectors") >= 25,
+        "testdata/vectors: {}",
+        count("vectors")
+    );
+    assert!(
+        count("hostile") >= 25,
+        "testdata/hostile: {}",
+        count("hostile")
+    );
+    assert!(
+        count("records") >= 20,
+        "testdata/records: {}",
+        count("records")
+    );
+    assert!(
+        vectors.iter().filter(|v| v.render).count() >= 2,
+        "no '# render: yes' vector"
+    );
+}
+
+/// Every strict prefix of every record vector: `estreamer decode` writes exactly the objects of
+/// the complete top-level messages before the cut (a bundle with all its inner messages), as
+/// for the whole file, then one `incomplete` error at the start of the cut message.
+#[test]
+fn record_vectors_truncated_anywhere() {
+    let mut prefixes = 0;
+    for v in vectors() {
+        if !v.path.parent().is_some_and(|p| p.ends_with("records")) {
+            continue;
+        }
+        let name = v.path.display().to_string();
+        let full = decode(&v);
+        // Top-level messages: (start, end, number of objects they write).
+        let mut messages: Vec<(usize, usize, usize)> = Vec::new();
+        for o in &full {
+            if o.get("bundle_offset").is_some() {
+                messages.last_mut().unwrap().2 += 1;
+                continue;
+            }
+            // The length from the bytes, not from the object: a record-66 object's
+            // `message_length` is the rule message's (see `output_objects_have_unique_keys`).
+            let start = usize::try_from(o["offset"].as_u64().unwrap()).unwrap();
+            let len = u32::from_be_bytes(v.bytes[start + 4..start + 8].try_into().unwrap());
+            messages.push((start, start + 8 + usize::try_from(len).unwrap(), 1));
+        }
+        assert_eq!(messages.last().unwrap().1, v.bytes.len(), "{name}");
+        for cut in 0..v.bytes.len() {
+            let got = decode_bytes(&v, &v.bytes[..cut]);
+            let complete: Vec<_> = messages.iter().take_while(|m| m.1 <= cut).collect();
+            let objects: usize = complete.iter().map(|m| m.2).sum();
+            let start = complete.last().map_or(0, |m| m.1);
+            assert_eq!(
+                got.len(),
+                objects + usize::from(cut > start),
+                "{name}: cut at {cut}"
+            );
+            assert_eq!(got[..objects], full[..objects], "{name}: cut at {cut}");
+            if cut > start {
+                let last = &got[objects];
+                assert_eq!(
+                    last["error_kind"], "incomplete",
+                    "{name}: cut at {cut}: {last}"
+                );
+                assert_eq!(last["offset"], start, "{name}: cut at {cut}: {last}");
+            }
+            prefixes += 1;
+        }
+    }
+    assert!(prefixes > 5000, "only {prefixes} prefixes");
+}

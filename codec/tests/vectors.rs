@@ -1,5 +1,6 @@
 //! The hand-verified vectors of `testdata/` against the codec: expected objects, bit-exact
-//! round trips, truncation and mutation sweeps, and field-level checks of WIRE.md Appendix B.
+//! round trips (messages and typed records), truncation and mutation sweeps, and field-level
+//! checks of WIRE.md Appendix B.
 
 #![allow(
     clippy::unwrap_used,
@@ -10,14 +11,16 @@
 
 mod common;
 
+use std::collections::BTreeSet;
+
 use common::{
     Event, Vector, all_vectors, events, hostile_vectors, objects, record_vectors, valid_vectors,
     vector,
 };
 use estreamer_codec::{
-    Body, DecodeError, DecodeOptions, ErrorKind, EventCode, HeaderMode, InitialTimestamp, Message,
-    MessageType, Messages, RecordHeaderForm, RecordType, RequestFlags, ServiceLengthConvention,
-    decode_frame, decode_message, encode_body,
+    Body, DecodeError, DecodeOptions, ErrorKind, EventCode, HeaderMode, InitialTimestamp,
+    IntrusionEvent, Message, MessageType, Messages, Record, RecordHeaderForm, RecordType,
+    RequestFlags, ServiceLengthConvention, decode_frame, decode_message, encode_body,
 };
 
 const MODES: [HeaderMode; 3] = [HeaderMode::Auto, HeaderMode::Standard, HeaderMode::Extended];
@@ -276,8 +279,12 @@ fn truncation_sweep() {
                 let m_start = if i == 0 { 0 } else { ends[i - 1] };
                 assert_eq!(m.offset(), m_start, "{ctx}");
                 assert_eq!(m.offset() + 8 + m.body().len(), ends[i], "{ctx}");
-                m.decode_body(v.mode)
+                let body = m
+                    .decode_body(v.mode)
                     .unwrap_or_else(|e| panic!("{ctx}: {e}"));
+                if let Body::EventData(d) = body {
+                    Record::decode(&d).unwrap_or_else(|e| panic!("{ctx}: record: {e}"));
+                }
             }
             if start == len {
                 assert_eq!(items.len(), complete, "{ctx}: {items:?}");
@@ -416,6 +423,12 @@ fn decode_everything(bytes: &[u8], mode: HeaderMode) -> usize {
                     assert!(depth < 64, "bundle nesting too deep");
                     for inner in b.messages().flatten() {
                         seen += message(whole, &inner, mode, depth + 1);
+                    }
+                }
+                if let Body::EventData(d) = &body {
+                    // Whatever decodes as a typed record re-encodes to its body and walks it.
+                    if let Ok(r) = Record::decode(d) {
+                        check_record(d, &r, "mutated input");
                     }
                 }
                 encode(m, &body)
@@ -611,6 +624,15 @@ fn appendix_b5_classification() {
     assert_eq!(&d.body[21..23], &29u16.to_be_bytes());
     assert_eq!(&d.body[23..52], b"A Network Trojan was Detected");
     assert_eq!(&d.body[52..], &[0u8; 32]);
+    // The same through the typed record.
+    let Ok(Record::Classification(c)) = Record::decode(&d) else {
+        panic!("record 67 is a classification")
+    };
+    assert_eq!(c.classification_id(), 35);
+    assert_eq!(c.name().as_bytes(), b"trojan-activity");
+    assert_eq!(c.description().as_bytes(), b"A Network Trojan was Detected");
+    assert!(c.classification_uuid().is_nil() && c.classification_revision_uuid().is_nil());
+    assert!(c.trailing().is_empty());
 }
 
 #[test]
@@ -638,6 +660,15 @@ fn appendix_b6_rule_message_extended() {
     assert_eq!(d.body[18..34], (0u8..16).collect::<Vec<_>>()[..]);
     assert_eq!(d.body[34..50], (16u8..32).collect::<Vec<_>>()[..]);
     assert_eq!(&d.body[50..], b"MALWARE-CNC test");
+    // The same through the typed record: the rendered SID is not the rule ID.
+    let Ok(Record::RuleMessage(r)) = Record::decode(&d) else {
+        panic!("record 66 is a rule message")
+    };
+    assert_eq!((r.generator_id(), r.rule_id()), (1, 1_000_001));
+    assert_eq!(r.rendered_signature_id(), 2_000_005);
+    assert_eq!(r.message_length(), 16);
+    assert_eq!(r.rule_uuid().0, core::array::from_fn(|i| i as u8));
+    assert_eq!(r.message().as_bytes(), b"MALWARE-CNC test");
     // Strict modes: only extended accepts it.
     assert!(m.decode_body(HeaderMode::Extended).is_ok());
     assert!(m.decode_body(HeaderMode::Standard).is_err());
@@ -662,6 +693,12 @@ fn appendix_b7_rua_user() {
         .collect();
     assert_eq!(words, [57, 29, 5, 0, 0, 13]);
     assert_eq!(&d.body[24..], b"alice");
+    let Ok(Record::User(t, u)) = Record::decode(&d) else {
+        panic!("record 98 is a user")
+    };
+    assert_eq!(t, RecordType(98));
+    assert_eq!((u.user_id(), u.protocol()), (5, 0));
+    assert_eq!(u.username().as_bytes(), b"alice");
     assert!(m.decode_body(HeaderMode::Standard).is_ok());
     assert!(m.decode_body(HeaderMode::Extended).is_err());
 }
@@ -733,4 +770,229 @@ fn session_extended_structure() {
             (110, Some(1_600_000_000))
         ]
     );
+}
+
+/// Re-encodes a decoded record from its typed parts: a layout's `View::to_repr().encode()`, a
+/// raw block through `encode_block`, an unknown record's body as is.
+fn reencode_record(r: &Record<'_>) -> Vec<u8> {
+    use estreamer_codec::ConnectionBlock;
+    let mut out = Vec::new();
+    let o = &mut out;
+    let result = match r {
+        Record::RuleMessage(v) => v.to_repr().encode(o),
+        Record::RuleMessageLegacy(v) => v.to_repr().encode(o),
+        Record::Classification(v) => v.to_repr().encode(o),
+        Record::Priority(v) => v.to_repr().encode(o),
+        Record::IntrusionEvent(IntrusionEvent::V41(v)) => v.to_repr().encode(o),
+        Record::IntrusionEvent(IntrusionEvent::V60(v)) => v.to_repr().encode(o),
+        Record::IntrusionEvent(IntrusionEvent::V81(v)) => v.to_repr().encode(o),
+        Record::IntrusionEvent(IntrusionEvent::V85(v)) => v.to_repr().encode(o),
+        Record::ExtraData(v) => v.to_repr().encode(o),
+        Record::ExtraDataMetadata(v) => v.to_repr().encode(o),
+        Record::Packet(v) => v.to_repr().encode(o),
+        Record::ImpactAlert(v) => v.to_repr().encode(o),
+        Record::UuidName(_, v) => v.to_repr().encode(o),
+        Record::AccessControlRule(v) => v.to_repr().encode(o),
+        Record::AccessControlPolicy(_, v) => v.to_repr().encode(o),
+        Record::IdName(_, v) => v.to_repr().encode(o),
+        Record::Geolocation(v) => v.to_repr().encode(o),
+        Record::IocName(v) => v.to_repr().encode(o),
+        Record::NetworkAnalysisPolicy(v) => v.to_repr().encode(o),
+        Record::User(_, v) => v.to_repr().encode(o),
+        Record::FileEvent56(_, v) => v.to_repr().encode(o),
+        Record::FileEvent79(_, v) => v.to_repr().encode(o),
+        Record::MalwareEvent62(v) => v.to_repr().encode(o),
+        Record::MalwareEvent80(v) => v.to_repr().encode(o),
+        Record::Connection(c) => {
+            // The header's trailing bytes are the block: encode the header alone, then the block
+            // from its own view.
+            let mut h = c.header.to_repr();
+            h.trailing = &[];
+            h.encode(o).unwrap();
+            match &c.block {
+                ConnectionBlock::V160(v) => v.to_repr().encode(o),
+                ConnectionBlock::V163(v) => v.to_repr().encode(o),
+                ConnectionBlock::V168(v) => v.to_repr().encode(o),
+                ConnectionBlock::V169(v) => v.to_repr().encode(o),
+                ConnectionBlock::V170(v) => v.to_repr().encode(o),
+                ConnectionBlock::V171(v) => v.to_repr().encode(o),
+                ConnectionBlock::V173(v) => v.to_repr().encode(o),
+                ConnectionBlock::V174(v) => v.to_repr().encode(o),
+                ConnectionBlock::Raw(b) => estreamer_codec::encode_block(o, b.block_type, |o| {
+                    o.extend_from_slice(b.data);
+                    Ok(())
+                }),
+                other => panic!("re-encoding of connection block {other:?} not written yet"),
+            }
+        }
+        Record::RawBlock(_, b) => estreamer_codec::encode_block(o, b.block_type, |o| {
+            o.extend_from_slice(b.data);
+            Ok(())
+        }),
+        Record::Unknown(_, body) => {
+            o.extend_from_slice(body);
+            Ok(())
+        }
+        other => panic!("re-encoding of {other:?} not written yet"),
+    };
+    result.unwrap_or_else(|e| panic!("encoding {r:?}: {e}"));
+    out
+}
+
+/// One decoded record: its typed encoding is its body bit for bit and decodes to an equal
+/// record; the layout walker covers the body exactly (header prefix + block header + walked
+/// fields + trailing bytes).
+fn check_record(d: &estreamer_codec::EventData<'_>, r: &Record<'_>, ctx: &str) {
+    let enc = reencode_record(r);
+    assert_eq!(
+        enc, d.body,
+        "{ctx}: typed re-encoding of {r:?} is not bit-exact"
+    );
+    let again = Record::decode_body(d.record_type(), &enc, 0)
+        .unwrap_or_else(|e| panic!("{ctx}: decode(encode(record)): {e}"));
+    assert_eq!(&again, r, "{ctx}: decode(encode(record)) != record");
+    let prefix = match r.prefix() {
+        Some(pre) => {
+            assert_eq!(pre.offset, d.body_offset(), "{ctx}");
+            let w = pre.for_each(|_, _| {}).unwrap();
+            assert_eq!(
+                w.end,
+                pre.bytes.len(),
+                "{ctx}: the header prefix walks to its end"
+            );
+            pre.bytes.len()
+        }
+        None => 0,
+    };
+    match r.parts() {
+        Some(parts) => {
+            let header = if parts.layout.block_type.is_some() {
+                8
+            } else {
+                0
+            };
+            assert_eq!(
+                parts.offset,
+                d.body_offset() + prefix + header,
+                "{ctx}: {}",
+                parts.layout.name
+            );
+            let walked = parts.for_each(|_, _| {}).unwrap();
+            let trailing = parts.trailing().unwrap();
+            assert_eq!(
+                prefix + header + walked.end + trailing.len(),
+                d.body.len(),
+                "{ctx}: {}: the walk plus trailing bytes must cover the body",
+                parts.layout.name
+            );
+            assert_eq!(trailing, &parts.bytes[walked.end..], "{ctx}");
+        }
+        None => match (r.raw_block(), r) {
+            (Some(b), _) => assert_eq!(prefix + b.length(), d.body.len(), "{ctx}"),
+            (None, Record::Unknown(_, body)) => assert_eq!(*body, d.body, "{ctx}"),
+            (None, other) => panic!("{ctx}: {other:?} has neither parts nor raw bytes"),
+        },
+    }
+}
+
+/// Every Event Data message of the valid vectors (bundles included).
+fn event_data_of(v: &Vector) -> Vec<(usize, estreamer_codec::EventData<'_>)> {
+    fn push<'a>(
+        m: &Message<'a>,
+        mode: HeaderMode,
+        out: &mut Vec<(usize, estreamer_codec::EventData<'a>)>,
+    ) {
+        match m.decode_body(mode).unwrap() {
+            Body::EventData(d) => out.push((m.offset(), d)),
+            Body::Bundle(b) => {
+                for inner in b.messages() {
+                    push(&inner.unwrap(), mode, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for m in Messages::new(&v.bytes, v.opts()) {
+        push(&m.unwrap(), v.mode, &mut out);
+    }
+    out
+}
+
+/// Task of the typed records: for every valid vector, each record decodes, re-encodes bit-exact
+/// through `View::to_repr().encode()` (or its raw form), and the layout walker covers exactly
+/// its body.
+#[test]
+fn typed_records_reencode_bit_exact() {
+    let mut records = 0;
+    for v in valid_vectors() {
+        for (offset, d) in event_data_of(&v) {
+            let ctx = format!("{}: message at {offset}", v.name);
+            let r = Record::decode(&d).unwrap_or_else(|e| panic!("{ctx}: {e}"));
+            check_record(&d, &r, &ctx);
+            records += 1;
+        }
+    }
+    assert!(records >= 80, "only {records} records");
+}
+
+/// The record vectors exercise every record layout this crate decodes for intrusion events and
+/// their metadata, every intrusion block type of WIRE.md §9.3 that has a vector (41, 45, 60, 81,
+/// 85), and both raw forms.
+#[test]
+fn record_vectors_cover_the_layouts() {
+    let mut layouts = BTreeSet::new();
+    let mut intrusion_blocks = BTreeSet::new();
+    let mut record_types = BTreeSet::new();
+    for v in record_vectors() {
+        for (_, d) in event_data_of(&v) {
+            let r = Record::decode(&d).unwrap();
+            record_types.insert(d.record_type().0);
+            let name = match (r.parts(), r.raw_block()) {
+                (Some(p), _) => p.layout.name,
+                (None, Some(_)) => "raw_block",
+                (None, None) => "raw",
+            };
+            layouts.insert(name);
+            if d.record_type() == RecordType::INTRUSION_EVENT {
+                intrusion_blocks.insert(u32::from_be_bytes(d.body[..4].try_into().unwrap()));
+            }
+        }
+    }
+    for name in [
+        "rule_message",
+        "rule_message_legacy",
+        "classification",
+        "priority",
+        "intrusion_event_41",
+        "intrusion_event_60",
+        "intrusion_event_81",
+        "intrusion_event_85",
+        "intrusion_event_extra_data",
+        "intrusion_event_extra_data_metadata",
+        "packet",
+        "intrusion_impact_alert",
+        "uuid_string_mapping",
+        "access_control_rule_id",
+        "access_control_policy",
+        "id_name",
+        "geolocation",
+        "ioc_name",
+        "network_analysis_policy",
+        "user",
+        "raw_block",
+        "raw",
+    ] {
+        assert!(layouts.contains(name), "no record vector for layout {name}");
+    }
+    assert_eq!(
+        intrusion_blocks.into_iter().collect::<Vec<_>>(),
+        [41, 45, 60, 81, 85]
+    );
+    for t in [
+        2, 4, 5, 9, 62, 63, 66, 67, 98, 110, 111, 115, 116, 117, 118, 119, 123, 145, 161, 400, 520,
+        606, 700,
+    ] {
+        assert!(record_types.contains(&t), "no record vector for record {t}");
+    }
 }
