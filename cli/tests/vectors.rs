@@ -135,6 +135,39 @@ fn decode(v: &Vector) -> Vec<Value> {
     decode_bytes(v, &v.bytes)
 }
 
+/// The top-level keys of one JSON object line, in order, duplicates kept (serde_json keeps only
+/// the last of two equal keys). Only for the writer's own output: objects, strings, numbers.
+fn top_level_keys(line: &str) -> Vec<String> {
+    let b = line.as_bytes();
+    let mut keys = Vec::new();
+    let (mut depth, mut i) = (0usize, 0usize);
+    let mut expect_key = false;
+    while i < b.len() {
+        match b[i] {
+            b'{' | b'[' => {
+                depth += 1;
+                expect_key = depth == 1 && b[i] == b'{';
+            }
+            b'}' | b']' => depth -= 1,
+            b',' if depth == 1 => expect_key = true,
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                if expect_key {
+                    keys.push(line[start..i].to_owned());
+                    expect_key = false;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    keys
+}
+
 #[test]
 fn every_vector_decodes_to_its_hand_worked_expectations() {
     let vectors = vectors();
@@ -270,4 +303,27 @@ fn record_vectors_truncated_anywhere() {
         }
     }
     assert!(prefixes > 5000, "only {prefixes} prefixes");
+}
+
+/// Each output line is one JSON object whose keys are unique (RFC 8259 §4). Not so today: a
+/// record-66 object writes `message_length` twice (header, then the rule message's u16 length),
+/// and with `--render` an intrusion event writes `source_country`, `destination_country`,
+/// `ssl_actual_action` and `ssl_flow_status` twice (the event's number, then the name). See
+/// codec/tests/known_bugs.rs for the layout-level check.
+#[test]
+#[ignore = "known bug: duplicate keys in record-66 objects and in --render intrusion events"]
+fn output_objects_have_unique_keys() {
+    let mut duplicates = Vec::new();
+    for v in vectors() {
+        for (n, line) in decode_lines(&v, &v.bytes).lines().enumerate() {
+            let keys = top_level_keys(line);
+            let mut seen = std::collections::BTreeSet::new();
+            for k in &keys {
+                if !seen.insert(k) {
+                    duplicates.push(format!("{} object {n}: {k}", v.path.display()));
+                }
+            }
+        }
+    }
+    assert!(duplicates.is_empty(), "{duplicates:#?}");
 }
