@@ -266,3 +266,60 @@ fn message_reader_allocates_nothing_in_steady_state() {
         s.messages
     );
 }
+
+/// Typed records (issue 3/4 layouts): decoding every record of the stream, reading every field
+/// through its view (and walking it generically, as the JSON writer does) and rendering every
+/// intrusion event with a filled metadata cache allocates nothing. Filling the cache (the insert)
+/// is outside the measurement.
+#[test]
+fn typed_records_and_rendering_allocate_nothing() {
+    use estreamer_codec::Record;
+    use estreamer_codec::metadata::Metadata;
+
+    let s = stream();
+    let mut bodies = Vec::new();
+    for m in Messages::new(&s.bytes, DecodeOptions::default()) {
+        if let Ok(Body::Bundle(b)) = m.unwrap().decode_body(HeaderMode::Auto) {
+            for inner in b.messages() {
+                if let Ok(Body::EventData(d)) = inner.unwrap().decode_body(HeaderMode::Auto) {
+                    bodies.push(d);
+                }
+            }
+        }
+    }
+    let mut md = Metadata::new();
+    for d in &bodies {
+        md.ingest(&Record::decode(d).unwrap());
+    }
+    assert!(!md.is_empty());
+    let ((records, fields, rendered), allocs, _) = counted(|| {
+        let (mut records, mut fields, mut rendered) = (0usize, 0usize, 0usize);
+        for d in &bodies {
+            let rec = Record::decode(d).unwrap();
+            records += 1;
+            for parts in rec.prefix().into_iter().chain(rec.parts()) {
+                parts
+                    .for_each(|_, v| {
+                        std::hint::black_box(v);
+                        fields += 1;
+                    })
+                    .unwrap();
+            }
+            if let Record::IntrusionEvent(ev) = rec {
+                let r = md.render(&ev);
+                std::hint::black_box(&r);
+                rendered += 1;
+            }
+        }
+        (records, fields, rendered)
+    });
+    assert!(
+        records > 1000 && rendered > 100,
+        "{records} records, {rendered} rendered ({s})"
+    );
+    assert_eq!(
+        allocs, 0,
+        "decoding {records} typed records ({fields} fields) and rendering {rendered} intrusion \
+         events ({s}) allocated"
+    );
+}

@@ -500,11 +500,12 @@ fn rendered_fields(o: &mut Obj<'_>, r: &estreamer_codec::metadata::Rendered<'_>)
         .opt_str("client_application", r.client_application)
         .opt_str("application_protocol", r.application_protocol)
         .opt_str("web_application", r.web_application)
-        .opt_str("source_country", r.source_country)
-        .opt_str("destination_country", r.destination_country)
+        // These four get a `_name` suffix: the event has fields of the bare names (the codes).
+        .opt_str("source_country_name", r.source_country)
+        .opt_str("destination_country_name", r.destination_country)
         .opt_str("ioc", r.ioc)
-        .opt_str("ssl_actual_action", r.ssl_actual_action)
-        .opt_str("ssl_flow_status", r.ssl_flow_status);
+        .opt_str("ssl_actual_action_name", r.ssl_actual_action)
+        .opt_str("ssl_flow_status_name", r.ssl_flow_status);
 }
 
 /// The name `decode` prints for a message type (for other commands' messages).

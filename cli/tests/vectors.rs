@@ -311,7 +311,6 @@ fn record_vectors_truncated_anywhere() {
 /// `ssl_actual_action` and `ssl_flow_status` twice (the event's number, then the name). See
 /// codec/tests/known_bugs.rs for the layout-level check.
 #[test]
-#[ignore = "known bug: duplicate keys in record-66 objects and in --render intrusion events"]
 fn output_objects_have_unique_keys() {
     let mut duplicates = Vec::new();
     for v in vectors() {

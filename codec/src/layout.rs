@@ -335,23 +335,10 @@ impl<'a> Nested<'a> {
         u32::from_be_bytes(read::arr(self.bytes, 0))
     }
 
-    /// For a block: walks its fields (`f(name, value)`).
-    pub fn for_each(
-        &self,
-        mut f: impl FnMut(&'static str, Value<'a>),
-    ) -> Result<Walked, DecodeError> {
+    /// For a block: walks its data fields (`f(name, value)`; see [`for_each_data_field`]).
+    pub fn for_each(&self, f: impl FnMut(&'static str, Value<'a>)) -> Result<Walked, DecodeError> {
         let data = self.bytes.get(BlockHeader::LEN..).unwrap_or_default();
-        let fields = self.layout.fields;
-        walk(
-            self.layout,
-            data,
-            self.offset + BlockHeader::LEN,
-            |i, _, v| {
-                if let Some(fld) = fields.get(i) {
-                    f(fld.name, v);
-                }
-            },
-        )
+        for_each_data_field(self.layout, data, self.offset + BlockHeader::LEN, f)
     }
 
     /// For a list: its items, each a nested block of the items' layout.
@@ -367,6 +354,25 @@ impl<'a> Nested<'a> {
                 offset: b.offset(),
             })
     }
+}
+
+/// Walks `layout` over `data` (absolute offset `base`) and passes each data field to
+/// `f(name, value)`: every field but a [`Kind::Len16`] length, whose text (the following
+/// [`Kind::Counted`] field) carries it. What JSON output and other generic consumers use.
+pub fn for_each_data_field<'a>(
+    layout: &Layout,
+    data: &'a [u8],
+    base: usize,
+    mut f: impl FnMut(&'static str, Value<'a>),
+) -> Result<Walked, DecodeError> {
+    let fields = layout.fields;
+    walk(layout, data, base, |i, _, v| {
+        if let Some(fld) = fields.get(i) {
+            if fld.kind != Kind::Len16 {
+                f(fld.name, v);
+            }
+        }
+    })
 }
 
 /// What [`walk`] found: where each field starts and where the fields end.
@@ -406,14 +412,14 @@ fn field<'a>(
     data: &'a [u8],
     pos: usize,
     base: usize,
-    pending: &mut Option<usize>,
+    pending: &mut Option<(usize, usize)>,
 ) -> Result<(Value<'a>, usize), DecodeError> {
     Ok(match kind {
         Kind::U8 => (Value::U8(u8::from_be_bytes(array(data, pos, base)?)), 1),
         Kind::U16 => (Value::U16(u16::from_be_bytes(array(data, pos, base)?)), 2),
         Kind::Len16 => {
             let n = u16::from_be_bytes(array(data, pos, base)?);
-            *pending = Some(usize::from(n));
+            *pending = Some((usize::from(n), pos));
             (Value::U16(n), 2)
         }
         Kind::U32 => (Value::U32(u32::from_be_bytes(array(data, pos, base)?)), 4),
@@ -506,8 +512,11 @@ fn field<'a>(
             (v, 4usize.saturating_add(n))
         }
         Kind::Counted => {
-            let n = pending.take().unwrap_or(0);
-            (Value::Text(Text(take(data, pos, n, base)?)), n)
+            let (n, len_at) = pending.take().unwrap_or((0, pos));
+            // An overrun is reported at the length field, as for every other length.
+            let s = take(data, pos, n, base)
+                .map_err(|_| overrun(base + len_at, n, data.len().saturating_sub(pos)))?;
+            (Value::Text(Text(s)), n)
         }
         Kind::OptIp16(flag_at) => {
             if data.get(flag_at) == Some(&1) {
@@ -597,6 +606,112 @@ fn check_exact(layout: &Layout, data: &[u8], base: usize) -> Result<(), DecodeEr
     walk(layout, data, base, |_, _, _| {}).map(|_| ())
 }
 
+#[inline(always)]
+fn be32_at(data: &[u8], pos: usize) -> Option<u32> {
+    data.get(pos..)?
+        .first_chunk::<4>()
+        .map(|a| u32::from_be_bytes(*a))
+}
+
+/// The position after field `kind` at `pos`, or `None` if it does not decode: the fast check
+/// views use when they are built (no values constructed). It accepts exactly what [`walk`]
+/// accepts; on `None` the caller re-runs [`walk_from`] to get the precise error.
+#[inline]
+fn skip(
+    kind: Kind,
+    series: Series,
+    data: &[u8],
+    pos: usize,
+    pending: &mut Option<(usize, usize)>,
+) -> Option<usize> {
+    let need = |n: usize| -> Option<usize> {
+        let end = pos.checked_add(n)?;
+        (end <= data.len()).then_some(end)
+    };
+    match kind {
+        Kind::StringBlock | Kind::BlobBlock => {
+            let expected = if let Kind::StringBlock = kind {
+                0
+            } else {
+                series.blob_type()
+            };
+            if be32_at(data, pos)? != expected {
+                return None;
+            }
+            let len = usize::try_from(be32_at(data, pos + 4)?).ok()?;
+            if len < BlockHeader::LEN {
+                return None;
+            }
+            need(len)
+        }
+        Kind::Text16 => {
+            let n = data
+                .get(pos..)?
+                .first_chunk::<2>()
+                .map(|a| u16::from_be_bytes(*a))?;
+            need(2 + usize::from(n))
+        }
+        Kind::Text32 | Kind::Bytes32 => {
+            let n = usize::try_from(be32_at(data, pos)?).ok()?;
+            need(n.checked_add(4)?)
+        }
+        Kind::Len16 => {
+            let n = data
+                .get(pos..)?
+                .first_chunk::<2>()
+                .map(|a| u16::from_be_bytes(*a))?;
+            *pending = Some((usize::from(n), pos));
+            need(2)
+        }
+        Kind::Counted => need(pending.take().map_or(0, |(n, _)| n)),
+        Kind::OptIp16(flag_at) => {
+            if data.get(flag_at) == Some(&1) {
+                need(16)
+            } else {
+                Some(pos)
+            }
+        }
+        Kind::Block(_) | Kind::List(_) | Kind::BlockLen => {
+            // Nested structures are validated by the full walker.
+            let mut p = *pending;
+            let r = field(kind, series, data, pos, 0, &mut p)
+                .ok()
+                .map(|(_, n)| pos + n);
+            *pending = p;
+            r
+        }
+        k => need(k.fixed_size().unwrap_or(0)),
+    }
+}
+
+/// Positions of `fields[from..]` (`note(index, position)`) and the end, via [`skip`]; on any
+/// failure, the precise error from [`walk_from`].
+#[inline]
+pub fn positions_from(
+    layout: &Layout,
+    from: usize,
+    data: &[u8],
+    start: usize,
+    base: usize,
+    pending: Option<(usize, usize)>,
+    mut note: impl FnMut(usize, usize),
+) -> Result<usize, DecodeError> {
+    let mut pos = start;
+    let mut pend = pending;
+    let fields = layout.fields.get(from..).unwrap_or_default();
+    for (i, fld) in fields.iter().enumerate() {
+        note(from + i, pos);
+        match skip(fld.kind, layout.series, data, pos, &mut pend) {
+            Some(p) => pos = p,
+            None => {
+                return walk_from(layout, from, data, start, base, pending, |_, _, _| {})
+                    .map(|w| w.end);
+            }
+        }
+    }
+    Ok(pos)
+}
+
 /// Decodes `fields[from..]` of `layout` from `data` starting at `pos`; `base` is the absolute
 /// offset of `data[0]`. Calls `f(index, position, value)` for each field. A pending
 /// [`Kind::Len16`] length from before `from` must be passed in `pending`.
@@ -606,7 +721,7 @@ pub fn walk_from<'a>(
     data: &'a [u8],
     mut pos: usize,
     base: usize,
-    mut pending: Option<usize>,
+    mut pending: Option<(usize, usize)>,
     mut f: impl FnMut(usize, usize, Value<'a>),
 ) -> Result<Walked, DecodeError> {
     let fields = layout.fields.get(from..).unwrap_or_default();
@@ -771,6 +886,7 @@ pub(crate) mod read {
         }
     }
     #[inline]
+    #[allow(dead_code)]
     pub(crate) fn u8_(d: &[u8], p: usize) -> u8 {
         d.get(p).copied().unwrap_or(0)
     }
@@ -1052,6 +1168,17 @@ macro_rules! read_kind {
 }
 
 macro_rules! read_field {
+    ($s:expr, $i:expr, u8) => { u8::from_be_bytes($s.at::<1>($i)) };
+    ($s:expr, $i:expr, u16) => { u16::from_be_bytes($s.at::<2>($i)) };
+    ($s:expr, $i:expr, len16) => { u16::from_be_bytes($s.at::<2>($i)) };
+    ($s:expr, $i:expr, u32) => { u32::from_be_bytes($s.at::<4>($i)) };
+    ($s:expr, $i:expr, block_len) => { u32::from_be_bytes($s.at::<4>($i)) };
+    ($s:expr, $i:expr, i32) => { i32::from_be_bytes($s.at::<4>($i)) };
+    ($s:expr, $i:expr, u64) => { u64::from_be_bytes($s.at::<8>($i)) };
+    ($s:expr, $i:expr, ipv4) => { core::net::Ipv4Addr::from($s.at::<4>($i)) };
+    ($s:expr, $i:expr, ip16) => { $crate::values::Ip16($s.at::<16>($i)) };
+    ($s:expr, $i:expr, uuid) => { $crate::values::Uuid($s.at::<16>($i)) };
+    ($s:expr, $i:expr, mac) => { $crate::values::Mac($s.at::<6>($i)) };
     ($s:expr, $i:expr, counted) => { $crate::text::Text($s.span($i)) };
     ($s:expr, $i:expr, opt_ip16 $n:literal) => {{
         let sp = $s.span($i);
@@ -1192,10 +1319,12 @@ macro_rules! layout {
             const N: usize = FIELDS.len();
             const FIRST_VAR: usize = LAYOUT.first_variable();
             const NV: usize = $crate::layout::var_count(FIELDS);
-            const ANCHORS: ([usize; N], [usize; N], [usize; N]) =
+            // Statics, not consts: a const array used in an expression is a fresh temporary at
+            // every use, which the optimizer does not always fold; a static is one table.
+            static ANCHORS: ([usize; N], [usize; N], [usize; N]) =
                 $crate::layout::anchors::<N>(FIELDS);
             const FIXED_LEN: usize = LAYOUT.fixed_len();
-            const OFFSETS: [usize; N] = $crate::layout::fixed_offsets::<N>(FIELDS);
+            static OFFSETS: [usize; N] = $crate::layout::fixed_offsets::<N>(FIELDS);
             const PENDING_AT: Option<usize> = $crate::layout::fixed_len16(FIELDS);
             const FULL_WALK: bool = $crate::layout::needs_full_walk(FIELDS);
 
@@ -1205,6 +1334,8 @@ macro_rules! layout {
             #[derive(Clone, Copy, Eq)]
             pub struct View<'a> {
                 data: &'a [u8],
+                /// The fixed-offset part: reads from it need no bounds check at run time.
+                fixed: &'a [u8; FIXED_LEN],
                 base: usize,
                 /// End position of each variable-length field, in order.
                 var_end: [u32; NV],
@@ -1216,10 +1347,17 @@ macro_rules! layout {
                 /// 8-byte header), whose first byte is at absolute offset `base`. Bytes after
                 /// the last field are kept as [`trailing`](Self::trailing).
                 pub fn parse(data: &'a [u8], base: usize) -> Result<Self, DecodeError> {
-                    if data.len() < FIXED_LEN {
+                    let Some(fixed) = data.first_chunk::<FIXED_LEN>() else {
                         // Report the exact field that does not fit.
                         $crate::layout::walk(&LAYOUT, data, base, |_, _, _| {})?;
-                    }
+                        return Err($crate::error::DecodeError::invalid(
+                            base,
+                            $crate::error::ErrorKind::LengthOverrun {
+                                declared: FIXED_LEN as u32,
+                                available: data.len() as u32,
+                            },
+                        ));
+                    };
                     let mut var_end = [0u32; NV];
                     // Field `i` starts where field `i - 1` ends: record the ends of variable fields.
                     let mut note = |i: usize, p: usize| {
@@ -1236,19 +1374,35 @@ macro_rules! layout {
                         FIXED_LEN
                     } else {
                         let pending = PENDING_AT.map(|p| {
-                            usize::from(u16::from_be_bytes($crate::layout::read::arr(data, p)))
+                            let n = u16::from_be_bytes($crate::layout::read::arr(data, p));
+                            (usize::from(n), p)
                         });
-                        $crate::layout::walk_from(
+                        $crate::layout::positions_from(
                             &LAYOUT, FIRST_VAR, data, FIXED_LEN, base, pending,
-                            |i, p, _| note(i, p),
+                            |i, p| note(i, p),
                         )?
-                        .end
                     };
                     note(N, end);
-                    Ok(View { data, base, var_end, end })
+                    Ok(View { data, fixed, base, var_end, end })
                 }
 
-                #[inline]
+                /// The `M` bytes of fixed-size field `i`.
+                #[inline(always)]
+                #[allow(dead_code)]
+                fn at<const M: usize>(&self, i: usize) -> [u8; M] {
+                    let anchor = ANCHORS.0.get(i).copied().unwrap_or($crate::layout::NO_ANCHOR);
+                    if anchor == $crate::layout::NO_ANCHOR {
+                        let p = OFFSETS.get(i).copied().unwrap_or(0);
+                        match self.fixed.get(p..).and_then(|s| s.first_chunk::<M>()) {
+                            Some(a) => *a,
+                            None => [0; M],
+                        }
+                    } else {
+                        $crate::layout::read::arr(self.data, self.pos(i))
+                    }
+                }
+
+                #[inline(always)]
                 #[allow(dead_code)]
                 fn pos(&self, i: usize) -> usize {
                     let anchor = ANCHORS.0.get(i).copied().unwrap_or($crate::layout::NO_ANCHOR);

@@ -10,7 +10,7 @@
 
 use crate::block::Block;
 use crate::error::DecodeError;
-use crate::layout::{Layout, Value, Walked, walk};
+use crate::layout::{Layout, Value, Walked};
 use crate::message::EventData;
 use crate::records::{
     access_control_policy, access_control_rule, classification, connection_160, connection_163,
@@ -356,18 +356,12 @@ pub struct RecordParts<'a> {
 }
 
 impl<'a> RecordParts<'a> {
-    /// Walks every field: `f(name, value)`. Returns the end of the fields (trailing bytes
-    /// follow). The view was validated, so this does not fail on a view's own bytes.
-    pub fn for_each(
-        &self,
-        mut f: impl FnMut(&'static str, Value<'a>),
-    ) -> Result<Walked, DecodeError> {
-        let fields = self.layout.fields;
-        walk(self.layout, self.bytes, self.offset, |i, _, v| {
-            if let Some(fld) = fields.get(i) {
-                f(fld.name, v);
-            }
-        })
+    /// Walks every data field: `f(name, value)`. A u16 length whose text comes later (record
+    /// 66's message length) is not passed: the text carries it, and its name would repeat the
+    /// message header's `message_length`. Returns the end of the fields (trailing bytes follow).
+    /// The view was validated, so this does not fail on a view's own bytes.
+    pub fn for_each(&self, f: impl FnMut(&'static str, Value<'a>)) -> Result<Walked, DecodeError> {
+        crate::layout::for_each_data_field(self.layout, self.bytes, self.offset, f)
     }
 
     /// Bytes after the last field.

@@ -212,14 +212,15 @@ fn unknown_intrusion_block_and_unknown_record_stay_raw() {
 
 #[test]
 fn malformed_known_records_are_errors_with_offsets() {
-    // A rule message whose message length (16) overruns the body by 1.
+    // A rule message whose message length (16) overruns the body by 1: reported at the length
+    // field (body offset 16), as every length is.
     let mut body = rule(1, 2, 3, "0123456789abcdef");
     body.pop();
     let e = Record::decode_body(RecordType(66), &body, 1000).unwrap_err();
     assert_eq!(
         e,
         DecodeError::Invalid {
-            offset: 1050,
+            offset: 1016,
             kind: ErrorKind::LengthOverrun {
                 declared: 16,
                 available: 15

@@ -1,0 +1,236 @@
+//! Typed record decoding over the records of a synthesized stream (see `estreamer_benches`):
+//! the intrusion events (block 85), the connection events (block 174) and the rule messages,
+//! each decoded through its typed view with every field read; the intrusion events rendered
+//! with the metadata cache; the whole mixed stream decoded record by record with every field
+//! walked; and `estreamer decode` writing JSON Lines.
+//!
+//! Throughput is reported in bytes (of the record bodies, or of the stream) and in records.
+//!
+//! Run: `cargo bench -p estreamer-benches --bench records`; quick check:
+//! `cargo bench -p estreamer-benches --bench records -- --test`.
+
+#![forbid(unsafe_code)]
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use estreamer_benches::{SynthConfig, synth};
+use estreamer_codec::metadata::Metadata;
+use estreamer_codec::{
+    Body, ConnectionBlock, DecodeOptions, HeaderMode, IntrusionEvent, Messages, Record, RecordType,
+};
+
+/// A record body and where it sits.
+struct Rec<'a> {
+    record_type: RecordType,
+    body: &'a [u8],
+    offset: usize,
+}
+
+/// Every record of the stream, in order.
+fn records(stream: &[u8]) -> Vec<Rec<'_>> {
+    let mut out = Vec::new();
+    for m in Messages::new(stream, DecodeOptions::default()) {
+        let m = m.expect("synthesized stream frames");
+        if let Ok(Body::Bundle(b)) = m.decode_body(HeaderMode::Auto) {
+            for inner in b.messages() {
+                let inner = inner.expect("inner message");
+                if let Ok(Body::EventData(d)) = inner.decode_body(HeaderMode::Auto) {
+                    out.push(Rec {
+                        record_type: d.record_type(),
+                        body: d.body,
+                        offset: d.body_offset(),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Consumes a value so that reading it cannot be optimized away (and counts it).
+#[inline]
+fn fold<T>(acc: &mut u64, v: T) {
+    black_box(v);
+    *acc += 1;
+}
+
+fn bench(c: &mut Criterion) {
+    let s = synth(&SynthConfig::default());
+    let all = records(&s.bytes);
+    let pick = |t: u32| -> Vec<&Rec<'_>> { all.iter().filter(|r| r.record_type.0 == t).collect() };
+    let intrusion = pick(400);
+    let connection = pick(71);
+    let rules = pick(66);
+    let bytes_of = |v: &[&Rec<'_>]| v.iter().map(|r| r.body.len() as u64).sum::<u64>();
+
+    // The metadata the stream carries, for rendering.
+    let mut md = Metadata::new();
+    for r in &all {
+        if let Ok(rec) = Record::decode_body(r.record_type, r.body, r.offset) {
+            md.ingest(&rec);
+        }
+    }
+
+    let mut g = c.benchmark_group("intrusion_85_all_fields");
+    g.measurement_time(Duration::from_secs(3)).sample_size(20);
+    for (id, tp) in [
+        ("bytes", Throughput::Bytes(bytes_of(&intrusion))),
+        ("records", Throughput::Elements(intrusion.len() as u64)),
+    ] {
+        g.throughput(tp);
+        g.bench_function(id, |b| {
+            b.iter(|| {
+                let mut acc = 0u64;
+                for r in &intrusion {
+                    let Ok(Record::IntrusionEvent(IntrusionEvent::V85(v))) =
+                        Record::decode_body(r.record_type, black_box(r.body), r.offset)
+                    else {
+                        continue;
+                    };
+                    // Every field through its accessor.
+                    for value in v.values() {
+                        fold(&mut acc, value);
+                    }
+                }
+                black_box(acc)
+            })
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("intrusion_85_rendered");
+    g.measurement_time(Duration::from_secs(3)).sample_size(20);
+    g.throughput(Throughput::Elements(intrusion.len() as u64));
+    g.bench_function("records", |b| {
+        b.iter(|| {
+            let mut acc = 0u64;
+            for r in &intrusion {
+                let Ok(Record::IntrusionEvent(ev)) =
+                    Record::decode_body(r.record_type, black_box(r.body), r.offset)
+                else {
+                    continue;
+                };
+                let rendered = md.render(&ev);
+                fold(
+                    &mut acc,
+                    (rendered.sid, rendered.rule_message, rendered.classification),
+                );
+                fold(
+                    &mut acc,
+                    (rendered.priority, rendered.access_control_policy),
+                );
+            }
+            black_box(acc)
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("rule_message_all_fields");
+    g.measurement_time(Duration::from_secs(2)).sample_size(20);
+    g.throughput(Throughput::Elements(rules.len() as u64));
+    g.bench_function("records", |b| {
+        b.iter(|| {
+            let mut acc = 0u64;
+            for r in &rules {
+                if let Ok(Record::RuleMessage(v)) =
+                    Record::decode_body(r.record_type, black_box(r.body), r.offset)
+                {
+                    for value in v.values() {
+                        fold(&mut acc, value);
+                    }
+                }
+            }
+            black_box(acc)
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("connection_174_all_fields");
+    g.measurement_time(Duration::from_secs(3)).sample_size(20);
+    for (id, tp) in [
+        ("bytes", Throughput::Bytes(bytes_of(&connection))),
+        ("records", Throughput::Elements(connection.len() as u64)),
+    ] {
+        g.throughput(tp);
+        g.bench_function(id, |b| {
+            b.iter(|| {
+                let mut acc = 0u64;
+                for r in &connection {
+                    let Ok(Record::Connection(c)) =
+                        Record::decode_body(r.record_type, black_box(r.body), r.offset)
+                    else {
+                        continue;
+                    };
+                    for value in c.header.values() {
+                        fold(&mut acc, value);
+                    }
+                    if let ConnectionBlock::V174(v) = c.block {
+                        for value in v.values() {
+                            fold(&mut acc, value);
+                        }
+                    }
+                }
+                black_box(acc)
+            })
+        });
+    }
+    g.finish();
+
+    // The mixed stream: framing, bundles, record headers and every field of every record
+    // walked generically through its layout.
+    let mut g = c.benchmark_group("mixed_stream_every_field");
+    g.measurement_time(Duration::from_secs(4)).sample_size(10);
+    for (id, tp) in [
+        ("bytes", Throughput::Bytes(s.bytes.len() as u64)),
+        ("records", Throughput::Elements(s.records as u64)),
+    ] {
+        g.throughput(tp);
+        g.bench_function(id, |b| {
+            b.iter(|| {
+                let mut acc = 0u64;
+                for m in Messages::new(black_box(&s.bytes), DecodeOptions::default()) {
+                    let Ok(m) = m else { continue };
+                    let Ok(Body::Bundle(bundle)) = m.decode_body(HeaderMode::Auto) else {
+                        continue;
+                    };
+                    for inner in bundle.messages().flatten() {
+                        let Ok(Body::EventData(d)) = inner.decode_body(HeaderMode::Auto) else {
+                            continue;
+                        };
+                        let Ok(rec) = Record::decode(&d) else {
+                            continue;
+                        };
+                        for parts in rec.prefix().into_iter().chain(rec.parts()) {
+                            let _ = parts.for_each(|_, v| fold(&mut acc, v));
+                        }
+                    }
+                }
+                black_box(acc)
+            })
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("decode_to_json_lines");
+    g.measurement_time(Duration::from_secs(5)).sample_size(10);
+    g.throughput(Throughput::Elements(s.records as u64));
+    let mut out = Vec::with_capacity(s.bytes.len() * 4);
+    g.bench_function("records", |b| {
+        b.iter(|| {
+            out.clear();
+            let summary = estreamer_cli::decode::decode_stream(
+                black_box(&s.bytes[..]),
+                &mut out,
+                DecodeOptions::default(),
+            )
+            .expect("decode to memory");
+            black_box(summary)
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
