@@ -119,3 +119,31 @@ fn hex_listing_on_request() {
     assert!(text.contains("5f 00 00 00"), "{text}");
     assert!(text.contains("terminator (0, 0)"));
 }
+
+/// The capture README.md's main command decodes is the hand-verified vector
+/// testdata/records/render_bundle_session.hex in binary form: the same bytes, so every value
+/// the README's command prints was worked out by hand there.
+#[test]
+fn bundled_session_capture_is_the_verified_vector() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata");
+    let bin = std::fs::read(root.join("session.bin")).unwrap();
+    let text = std::fs::read_to_string(root.join("records/render_bundle_session.hex")).unwrap();
+    let mut hex = String::new();
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        hex.extend(line.split('#').next().unwrap().chars().filter(|c| !c.is_whitespace()));
+    }
+    let bytes: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    assert_eq!(bin, bytes);
+    let out = run(&["decode", "--render", root.join("session.bin").to_str().unwrap()], b"");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 27);
+    assert_eq!(lines[24]["sid_status"], "rendered");
+}

@@ -21,7 +21,7 @@ use crate::records::{
     packet, priority, rule_message, rule_message_legacy, user, uuid_name,
 };
 use crate::types::RecordType;
-use crate::values::{Ip16, Uuid};
+use crate::values::{Ip16, Timestamp, Uuid};
 
 /// A decoded record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -459,6 +459,14 @@ impl IntrusionEvent<'_> {
         destination_country -> u16);
     common!(/// IOC number (record 161).
         ioc_number -> u16);
+
+    /// The event time: seconds and microseconds.
+    pub fn event_time(&self) -> Timestamp {
+        Timestamp {
+            seconds: self.event_second(),
+            microseconds: self.event_microsecond(),
+        }
+    }
 
     /// Blocked reason (blocks 81 and 85 only).
     pub fn blocked_reason(&self) -> Option<u8> {
