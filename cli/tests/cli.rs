@@ -130,15 +130,32 @@ fn bundled_session_capture_is_the_verified_vector() {
     let text = std::fs::read_to_string(root.join("records/render_bundle_session.hex")).unwrap();
     let mut hex = String::new();
     for line in text.lines().filter(|l| !l.starts_with('#')) {
-        hex.extend(line.split('#').next().unwrap().chars().filter(|c| !c.is_whitespace()));
+        hex.extend(
+            line.split('#')
+                .next()
+                .unwrap()
+                .chars()
+                .filter(|c| !c.is_whitespace()),
+        );
     }
     let bytes: Vec<u8> = (0..hex.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
         .collect();
     assert_eq!(bin, bytes);
-    let out = run(&["decode", "--render", root.join("session.bin").to_str().unwrap()], b"");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(
+        &[
+            "decode",
+            "--render",
+            root.join("session.bin").to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
         .unwrap()
         .lines()

@@ -684,7 +684,7 @@ fn skip(
     }
 }
 
-/// Positions of `fields[from..]` (`note(index, position)`) and the end, via [`skip`]; on any
+/// Positions of `fields[from..]` (`note(index, position)`) and the end, via a position-only check; on any
 /// failure, the precise error from [`walk_from`].
 #[inline]
 pub fn positions_from(
