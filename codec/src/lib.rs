@@ -62,6 +62,7 @@ mod types;
 #[macro_use]
 pub mod layout;
 pub mod block;
+pub mod catalogue;
 mod error;
 mod flags;
 mod message;
@@ -97,8 +98,8 @@ pub use message::{
     StreamingRequest, decode_frame, decode_message,
 };
 pub use record::{
-    ConnectionBlock, ConnectionEvent, ID_NAME_RECORDS, IntrusionEvent, Record, RecordParts,
-    UUID_NAME_RECORDS,
+    ConnectionBlock, ConnectionEvent, Generic, ID_NAME_RECORDS, IntrusionEvent, Record,
+    RecordParts, UUID_NAME_RECORDS,
 };
 pub use stream::Messages;
 #[cfg(feature = "std")]

@@ -63,6 +63,9 @@ pub enum Record<'a> {
     User(RecordType, user::View<'a>),
     /// Record 71: discovery header and a connection statistics block.
     Connection(ConnectionEvent<'a>),
+    /// A record type of the [catalogue](crate::catalogue) without a typed variant here: its
+    /// fields, walked through its layout.
+    Generic(Generic<'a>),
     /// Records 500 (file event), 502 (file malware event) with block 56.
     FileEvent56(RecordType, file_event_56::View<'a>),
     /// Records 500, 502 with block 79.
@@ -144,6 +147,62 @@ impl<'a> ConnectionEvent<'a> {
             _ => ConnectionBlock::Raw(b),
         };
         Ok(ConnectionEvent { header, block })
+    }
+}
+
+/// A catalogued record decoded through its layouts (see [`crate::catalogue`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Generic<'a> {
+    /// The record type.
+    pub record_type: RecordType,
+    /// The discovery event header, for shapes that start with it.
+    pub prefix: Option<RecordParts<'a>>,
+    /// The fields, or the raw block when its type has no layout.
+    pub main: Result<RecordParts<'a>, Block<'a>>,
+}
+
+impl<'a> Generic<'a> {
+    fn decode(
+        t: RecordType,
+        shape: &crate::catalogue::Shape,
+        body: &'a [u8],
+        base: usize,
+    ) -> Result<Self, DecodeError> {
+        use crate::catalogue::Shape;
+        let (prefix, rest, at) = if shape.has_discovery_header() {
+            let h = discovery_header::View::parse(body, base)?;
+            let n = h.fields_len();
+            let parts = RecordParts {
+                layout: &discovery_header::LAYOUT,
+                bytes: body.get(..n).unwrap_or_default(),
+                offset: base,
+            };
+            (Some(parts), h.trailing(), base + n)
+        } else {
+            (None, body, base)
+        };
+        let checked = |layout: &'static Layout, bytes: &'a [u8], offset: usize| {
+            crate::layout::walk(layout, bytes, offset, |_, _, _| {}).map(|_| RecordParts {
+                layout,
+                bytes,
+                offset,
+            })
+        };
+        let main = match shape {
+            Shape::Body(l) | Shape::DiscoveryBody(l) => Ok(checked(l, rest, at)?),
+            Shape::Block(ls) | Shape::DiscoveryBlock(ls) => {
+                let b = Block::parse_exact(rest, at)?;
+                match ls.iter().find(|l| l.block_type == Some(b.block_type)) {
+                    Some(l) => Ok(checked(l, b.data, b.data_offset())?),
+                    None => Err(b),
+                }
+            }
+        };
+        Ok(Generic {
+            record_type: t,
+            prefix,
+            main,
+        })
     }
 }
 
@@ -254,7 +313,12 @@ impl<'a> Record<'a> {
                     n if ID_NAME_RECORDS.contains(&n) => {
                         Record::IdName(t, id_name::View::parse(body, base)?)
                     }
-                    _ => Record::Unknown(t, body),
+                    n => match crate::catalogue::lookup(n) {
+                        Some(entry) => {
+                            Record::Generic(Generic::decode(t, &entry.shape, body, base)?)
+                        }
+                        None => Record::Unknown(t, body),
+                    },
                 }
             }
         })
@@ -309,6 +373,7 @@ impl<'a> Record<'a> {
                 ConnectionBlock::V174(v) => p!(v, connection_174),
                 ConnectionBlock::Raw(_) => return None,
             },
+            Record::Generic(g) => return g.main.ok(),
             Record::RawBlock(..) | Record::Unknown(..) => return None,
         })
     }
@@ -317,6 +382,7 @@ impl<'a> Record<'a> {
     /// user and connection records), as parts to walk.
     pub fn prefix(&self) -> Option<RecordParts<'a>> {
         match self {
+            Record::Generic(g) => g.prefix,
             Record::Connection(c) => Some(RecordParts {
                 layout: &discovery_header::LAYOUT,
                 bytes: c
@@ -333,6 +399,7 @@ impl<'a> Record<'a> {
     /// The raw block of a known record whose block type has no layout here.
     pub fn raw_block(&self) -> Option<Block<'a>> {
         match self {
+            Record::Generic(g) => g.main.err(),
             Record::RawBlock(_, b) => Some(*b),
             Record::Connection(ConnectionEvent {
                 block: ConnectionBlock::Raw(b),
