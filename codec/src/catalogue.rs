@@ -59,7 +59,11 @@ const fn e(record_type: u32, name: &'static str, shape: Shape) -> Entry {
 use Shape::{Block, Body, DiscoveryBlock};
 
 /// The catalogue tables, searched in order (later tables may add record types).
-pub static TABLES: &[&[Entry]] = &[CORE];
+pub static TABLES: &[&[Entry]] = &[
+    CORE,
+    crate::records_discovery::ENTRIES,
+    crate::records_metadata::ENTRIES,
+];
 
 /// Records of WIRE.md §6-§10 and Appendix C.
 pub static CORE: &[Entry] = &[

@@ -72,6 +72,8 @@ mod parse;
 mod record;
 pub mod record_types;
 pub mod records;
+pub mod records_discovery;
+pub mod records_metadata;
 mod stream;
 mod text;
 mod values;

@@ -84,9 +84,18 @@ pub fn valid_vectors() -> Vec<Vector> {
     v
 }
 
-/// The typed-record vectors (`testdata/records`), all valid.
+/// Subdirectories of `testdata/records` holding more record vectors (one per area).
+pub const RECORD_SUBDIRS: &[&str] = &["records/discovery", "records/metadata"];
+
+/// The typed-record vectors (`testdata/records` and its subdirectories), all valid.
 pub fn record_vectors() -> Vec<Vector> {
-    load_dir("records")
+    let mut v = load_dir("records");
+    for sub in RECORD_SUBDIRS {
+        if testdata_dir().join(sub).is_dir() {
+            v.extend(load_dir(sub));
+        }
+    }
+    v
 }
 
 /// The hostile vectors (`testdata/hostile`).
