@@ -635,10 +635,11 @@ fn skip(
             } else {
                 series.blob_type()
             };
-            if be32_at(data, pos)? != expected {
+            let h = u64::from_be_bytes(*data.get(pos..)?.first_chunk::<8>()?);
+            if (h >> 32) as u32 != expected {
                 return None;
             }
-            let len = usize::try_from(be32_at(data, pos + 4)?).ok()?;
+            let len = (h & 0xffff_ffff) as usize;
             if len < BlockHeader::LEN {
                 return None;
             }
@@ -694,13 +695,13 @@ pub fn positions_from(
     start: usize,
     base: usize,
     pending: Option<(usize, usize)>,
-    mut note: impl FnMut(usize, usize),
+    var_end: &mut [u32],
 ) -> Result<usize, DecodeError> {
     let mut pos = start;
     let mut pend = pending;
+    let mut k = 0;
     let fields = layout.fields.get(from..).unwrap_or_default();
-    for (i, fld) in fields.iter().enumerate() {
-        note(from + i, pos);
+    for fld in fields {
         match skip(fld.kind, layout.series, data, pos, &mut pend) {
             Some(p) => pos = p,
             None => {
@@ -708,8 +709,88 @@ pub fn positions_from(
                     .map(|w| w.end);
             }
         }
+        if fld.kind.fixed_size().is_none() {
+            // The k-th variable-length field ends here (positions fit u32: bodies are
+            // bounded by the message length, a u32).
+            if let Some(e) = var_end.get_mut(k) {
+                *e = pos as u32;
+            }
+            k += 1;
+        }
     }
     Ok(pos)
+}
+
+/// One step of a view's validation program: the fields after the first variable-length one,
+/// with runs of fixed-size fields merged. Built at compile time per layout ([`tail_ops`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// Fixed-size fields totalling this many bytes.
+    Fixed(usize),
+    /// One variable-length field.
+    Var(Kind),
+}
+
+/// The validation program of `fields[from..]` (at most `T` ops) and its length.
+// Const evaluation over static layout tables, index bounded by the loop: never input data.
+#[allow(clippy::indexing_slicing)]
+pub const fn tail_ops<const T: usize>(fields: &[Field], from: usize) -> ([Op; T], usize) {
+    let mut ops = [Op::Fixed(0); T];
+    let mut n = 0;
+    let mut i = from;
+    while i < fields.len() && n < T {
+        match fields[i].kind.fixed_size() {
+            Some(size) => {
+                if n > 0 {
+                    if let Op::Fixed(run) = ops[n - 1] {
+                        ops[n - 1] = Op::Fixed(run + size);
+                        i += 1;
+                        continue;
+                    }
+                }
+                ops[n] = Op::Fixed(size);
+                n += 1;
+            }
+            None => {
+                ops[n] = Op::Var(fields[i].kind);
+                n += 1;
+            }
+        }
+        i += 1;
+    }
+    (ops, n)
+}
+
+/// Runs a validation program from `start`: records the end of each variable-length field in
+/// `var_end` and returns the end of the fields; `None` if anything does not fit (the caller then
+/// asks [`walk_from`] for the precise error).
+#[inline]
+pub fn run_ops(
+    ops: &[Op],
+    series: Series,
+    data: &[u8],
+    start: usize,
+    pending: Option<(usize, usize)>,
+    var_end: &mut [u32],
+) -> Option<usize> {
+    let mut pos = start;
+    let mut pend = pending;
+    let mut k = 0;
+    for op in ops {
+        match *op {
+            Op::Fixed(n) => {
+                pos = pos.checked_add(n).filter(|&e| e <= data.len())?;
+            }
+            Op::Var(kind) => {
+                pos = skip(kind, series, data, pos, &mut pend)?;
+                if let Some(e) = var_end.get_mut(k) {
+                    *e = pos as u32;
+                }
+                k += 1;
+            }
+        }
+    }
+    Some(pos)
 }
 
 /// Decodes `fields[from..]` of `layout` from `data` starting at `pos`; `base` is the absolute
@@ -897,8 +978,12 @@ pub(crate) mod read {
     /// Content of a nested String/BLOB block at `p` (validated).
     #[inline]
     pub(crate) fn block_content(d: &[u8], p: usize) -> &[u8] {
-        let len = u32::from_be_bytes(arr(d, p + 4)) as usize;
-        bytes(d, p + 8, len.saturating_sub(8))
+        let Some(rest) = d.get(p..) else { return &[] };
+        let Some((h, data)) = rest.split_first_chunk::<8>() else {
+            return &[];
+        };
+        let len = u32::from_be_bytes([h[4], h[5], h[6], h[7]]) as usize;
+        data.get(..len.saturating_sub(8)).unwrap_or_default()
     }
     #[inline]
     pub(crate) fn text16(d: &[u8], p: usize) -> Text<'_> {
@@ -1168,17 +1253,17 @@ macro_rules! read_kind {
 }
 
 macro_rules! read_field {
-    ($s:expr, $i:expr, u8) => { u8::from_be_bytes($s.at::<1>($i)) };
-    ($s:expr, $i:expr, u16) => { u16::from_be_bytes($s.at::<2>($i)) };
-    ($s:expr, $i:expr, len16) => { u16::from_be_bytes($s.at::<2>($i)) };
-    ($s:expr, $i:expr, u32) => { u32::from_be_bytes($s.at::<4>($i)) };
-    ($s:expr, $i:expr, block_len) => { u32::from_be_bytes($s.at::<4>($i)) };
-    ($s:expr, $i:expr, i32) => { i32::from_be_bytes($s.at::<4>($i)) };
-    ($s:expr, $i:expr, u64) => { u64::from_be_bytes($s.at::<8>($i)) };
-    ($s:expr, $i:expr, ipv4) => { core::net::Ipv4Addr::from($s.at::<4>($i)) };
-    ($s:expr, $i:expr, ip16) => { $crate::values::Ip16($s.at::<16>($i)) };
-    ($s:expr, $i:expr, uuid) => { $crate::values::Uuid($s.at::<16>($i)) };
-    ($s:expr, $i:expr, mac) => { $crate::values::Mac($s.at::<6>($i)) };
+    ($s:expr, $i:expr, u8) => { u8::from_be_bytes($s.at_c::<1, { $i }>()) };
+    ($s:expr, $i:expr, u16) => { u16::from_be_bytes($s.at_c::<2, { $i }>()) };
+    ($s:expr, $i:expr, len16) => { u16::from_be_bytes($s.at_c::<2, { $i }>()) };
+    ($s:expr, $i:expr, u32) => { u32::from_be_bytes($s.at_c::<4, { $i }>()) };
+    ($s:expr, $i:expr, block_len) => { u32::from_be_bytes($s.at_c::<4, { $i }>()) };
+    ($s:expr, $i:expr, i32) => { i32::from_be_bytes($s.at_c::<4, { $i }>()) };
+    ($s:expr, $i:expr, u64) => { u64::from_be_bytes($s.at_c::<8, { $i }>()) };
+    ($s:expr, $i:expr, ipv4) => { core::net::Ipv4Addr::from($s.at_c::<4, { $i }>()) };
+    ($s:expr, $i:expr, ip16) => { $crate::values::Ip16($s.at_c::<16, { $i }>()) };
+    ($s:expr, $i:expr, uuid) => { $crate::values::Uuid($s.at_c::<16, { $i }>()) };
+    ($s:expr, $i:expr, mac) => { $crate::values::Mac($s.at_c::<6, { $i }>()) };
     ($s:expr, $i:expr, counted) => { $crate::text::Text($s.span($i)) };
     ($s:expr, $i:expr, opt_ip16 $n:literal) => {{
         let sp = $s.span($i);
@@ -1193,7 +1278,7 @@ macro_rules! read_field {
     ($s:expr, $i:expr, list $l:path) => {
         $crate::layout::Nested::at(&$l, true, $s.span($i), $s.base + $s.pos($i))
     };
-    ($s:expr, $i:expr, $($k:tt)+) => { read_kind!($s.data, $s.pos($i), $($k)+) };
+    ($s:expr, $i:expr, $($k:tt)+) => { read_kind!($s.data, $s.pos_c::<{ $i }>(), $($k)+) };
 }
 
 macro_rules! view_value {
@@ -1325,8 +1410,16 @@ macro_rules! layout {
                 $crate::layout::anchors::<N>(FIELDS);
             const FIXED_LEN: usize = LAYOUT.fixed_len();
             static OFFSETS: [usize; N] = $crate::layout::fixed_offsets::<N>(FIELDS);
+            // The same tables as consts, read only in `const { }` blocks by the accessors: the
+            // values are then compile-time constants even where the accessor is inlined into
+            // another crate (a static's contents are not visible there).
+            const ANCHORS_C: ([usize; N], [usize; N], [usize; N]) =
+                $crate::layout::anchors::<N>(FIELDS);
+            const OFFSETS_C: [usize; N] = $crate::layout::fixed_offsets::<N>(FIELDS);
             const PENDING_AT: Option<usize> = $crate::layout::fixed_len16(FIELDS);
             const FULL_WALK: bool = $crate::layout::needs_full_walk(FIELDS);
+            static TAIL_OPS: ([$crate::layout::Op; N - FIRST_VAR], usize) =
+                $crate::layout::tail_ops::<{ N - FIRST_VAR }>(FIELDS, FIRST_VAR);
 
             /// Typed zero-copy view, validated once when built; accessors cannot fail.
             /// Equality (and hashing) compares the bytes; the position the view was decoded at is
@@ -1359,17 +1452,20 @@ macro_rules! layout {
                         ));
                     };
                     let mut var_end = [0u32; NV];
-                    // Field `i` starts where field `i - 1` ends: record the ends of variable fields.
-                    let mut note = |i: usize, p: usize| {
-                        let prev = i.checked_sub(1).and_then(|j| ANCHORS.2.get(j)).copied();
-                        if let Some(k) = prev.filter(|&k| k != $crate::layout::NO_ANCHOR) {
-                            if let Some(e) = var_end.get_mut(k) {
-                                *e = p as u32;
-                            }
-                        }
-                    };
                     let end = if FULL_WALK {
-                        $crate::layout::walk(&LAYOUT, data, base, |i, p, _| note(i, p))?.end
+                        // Field `i` starts where field `i - 1` ends: record the ends of the
+                        // variable fields.
+                        let mut note = |i: usize, p: usize| {
+                            let prev = i.checked_sub(1).and_then(|j| ANCHORS.2.get(j)).copied();
+                            if let Some(k) = prev.filter(|&k| k != $crate::layout::NO_ANCHOR) {
+                                if let Some(e) = var_end.get_mut(k) {
+                                    *e = p as u32;
+                                }
+                            }
+                        };
+                        let end = $crate::layout::walk(&LAYOUT, data, base, |i, p, _| note(i, p))?.end;
+                        note(N, end);
+                        end
                     } else if NV == 0 {
                         FIXED_LEN
                     } else {
@@ -1377,13 +1473,48 @@ macro_rules! layout {
                             let n = u16::from_be_bytes($crate::layout::read::arr(data, p));
                             (usize::from(n), p)
                         });
-                        $crate::layout::positions_from(
-                            &LAYOUT, FIRST_VAR, data, FIXED_LEN, base, pending,
-                            |i, p| note(i, p),
-                        )?
+                        let ops = TAIL_OPS.0.get(..TAIL_OPS.1).unwrap_or_default();
+                        match $crate::layout::run_ops(
+                            ops, LAYOUT.series, data, FIXED_LEN, pending, &mut var_end,
+                        ) {
+                            Some(end) => end,
+                            None => $crate::layout::positions_from(
+                                &LAYOUT, FIRST_VAR, data, FIXED_LEN, base, pending, &mut var_end,
+                            )?,
+                        }
                     };
-                    note(N, end);
                     Ok(View { data, fixed, base, var_end, end })
+                }
+
+                /// The `M` bytes of fixed-size field `I`, its position resolved at compile time.
+                #[inline(always)]
+                #[allow(dead_code, clippy::indexing_slicing)]
+                fn at_c<const M: usize, const I: usize>(&self) -> [u8; M] {
+                    let anchor = const { ANCHORS_C.0[I] };
+                    if anchor == $crate::layout::NO_ANCHOR {
+                        let p = const { OFFSETS_C[I] };
+                        match self.fixed.get(p..).and_then(|s| s.first_chunk::<M>()) {
+                            Some(a) => *a,
+                            None => [0; M],
+                        }
+                    } else {
+                        let rel = const { ANCHORS_C.1[I] };
+                        let end = self.var_end.get(anchor).map_or(0, |&e| e as usize);
+                        $crate::layout::read::arr(self.data, end + rel)
+                    }
+                }
+
+                /// The position of field `I`, resolved at compile time where possible.
+                #[inline(always)]
+                #[allow(dead_code, clippy::indexing_slicing)]
+                fn pos_c<const I: usize>(&self) -> usize {
+                    let anchor = const { ANCHORS_C.0[I] };
+                    if anchor == $crate::layout::NO_ANCHOR {
+                        const { OFFSETS_C[I] }
+                    } else {
+                        let end = self.var_end.get(anchor).map_or(0, |&e| e as usize);
+                        end + const { ANCHORS_C.1[I] }
+                    }
                 }
 
                 /// The `M` bytes of fixed-size field `i`.
@@ -1453,6 +1584,13 @@ macro_rules! layout {
                 /// Every field's value, in wire order (names in [`FIELDS`]).
                 pub fn values(&self) -> [Value<'a>; N] {
                     [$(view_value!(self.$fname(), $kind $($n)? $($l)?)),*]
+                }
+
+                /// Calls `f(name, value)` for every field in wire order, through the typed
+                /// accessors (no array is built; what [`values`](Self::values) does lazily).
+                #[inline]
+                pub fn visit(&self, mut f: impl FnMut(&'static str, Value<'a>)) {
+                    $(f(stringify!($fname), view_value!(self.$fname(), $kind $($n)? $($l)?));)*
                 }
 
                 /// The owned representation (for re-encoding or editing).

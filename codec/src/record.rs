@@ -410,8 +410,41 @@ impl<'a> Record<'a> {
     }
 }
 
-/// What a generic consumer needs to walk a typed record's fields.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+impl PartialEq for RecordParts<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.layout == other.layout && self.bytes == other.bytes
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl Record<'_> {
+    /// Encodes the record body (what follows the record header) through its layouts: every
+    /// typed or generic record is written from its field values (lengths recomputed), raw blocks
+    /// and unknown records verbatim. For a record decoded from canonical bytes this reproduces
+    /// them exactly.
+    pub fn encode_body(&self, out: &mut alloc::vec::Vec<u8>) -> Result<(), crate::EncodeError> {
+        if let Some(pre) = self.prefix() {
+            pre.encode(out)?;
+        }
+        if let Some(parts) = self.parts() {
+            return parts.encode(out);
+        }
+        if let Some(b) = self.raw_block() {
+            return crate::encode_block(out, b.block_type, |o| {
+                o.extend_from_slice(b.data);
+                Ok(())
+            });
+        }
+        if let Record::Unknown(_, body) = self {
+            out.extend_from_slice(body);
+        }
+        Ok(())
+    }
+}
+
+/// What a generic consumer needs to walk a typed record's fields. Equality compares the
+/// layout and the bytes; the position they were decoded at is ignored.
+#[derive(Debug, Clone, Copy, Eq)]
 pub struct RecordParts<'a> {
     /// The layout.
     pub layout: &'static Layout,
@@ -429,6 +462,19 @@ impl<'a> RecordParts<'a> {
     /// The view was validated, so this does not fail on a view's own bytes.
     pub fn for_each(&self, f: impl FnMut(&'static str, Value<'a>)) -> Result<Walked, DecodeError> {
         crate::layout::for_each_data_field(self.layout, self.bytes, self.offset, f)
+    }
+
+    /// Writes the fields back through the layout (for a block layout, with its header and a
+    /// recomputed length), then the trailing bytes.
+    #[cfg(feature = "alloc")]
+    pub fn encode(&self, out: &mut alloc::vec::Vec<u8>) -> Result<(), crate::EncodeError> {
+        let mut values = alloc::vec::Vec::with_capacity(self.layout.fields.len());
+        let walked = crate::layout::walk(self.layout, self.bytes, self.offset, |_, _, v| {
+            values.push(v)
+        })
+        .map_err(|_| crate::EncodeError::LengthOverflow { length: 0, max: 0 })?;
+        let trailing = self.bytes.get(walked.end..).unwrap_or_default();
+        crate::layout::encode_fields(self.layout, &values, trailing, out)
     }
 
     /// Bytes after the last field.

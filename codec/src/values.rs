@@ -40,8 +40,18 @@ impl fmt::Debug for Ip16 {
 }
 
 /// A 16-byte UUID (WIRE.md §11.3), bytes in RFC 4122 order; all zeros means "none".
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Default, PartialOrd, Ord)]
 pub struct Uuid(pub [u8; 16]);
+
+/// Hashes as two u64 words (one call each) rather than as a byte slice: UUIDs key the metadata
+/// cache's lookups on the rendering path.
+impl core::hash::Hash for Uuid {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        let v = u128::from_ne_bytes(self.0);
+        state.write_u64(v as u64);
+        state.write_u64((v >> 64) as u64);
+    }
+}
 
 impl Uuid {
     /// The all-zero UUID, meaning none / not applicable.
