@@ -2,6 +2,7 @@
 //! tools can call them without a process.
 
 pub mod cache;
+pub mod catalogue;
 pub mod decode;
 pub mod json;
 pub mod request;

@@ -81,6 +81,17 @@ enum Command {
         #[arg(long)]
         hex: bool,
     },
+    /// Print the record coverage table: every record type, how its body is decoded (which
+    /// layouts, by block type) or that it is kept raw, and the test vectors that contain it.
+    Catalogue {
+        /// `text`, `markdown` (for README.md) or `json` (JSON Lines).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Directory of `.hex` test vectors to scan for each record type (default: `testdata`
+        /// if it exists).
+        #[arg(long)]
+        testdata: Option<PathBuf>,
+    },
     /// Explain a request flags word bit by bit, with the version the server will send for each
     /// event family.
     Flags {
@@ -91,6 +102,13 @@ enum Command {
         #[arg(long)]
         extended: Option<String>,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Markdown,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -207,6 +225,20 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             result
                 .and_then(|()| stdout.flush())
                 .map_err(|e| format!("cannot write: {e}"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Catalogue { format, testdata } => {
+            let dir = testdata.or_else(|| {
+                let d = PathBuf::from("testdata");
+                d.is_dir().then_some(d)
+            });
+            let rows = estreamer_cli::catalogue::rows(dir.as_deref());
+            let out = match format {
+                Format::Text => estreamer_cli::catalogue::text(&rows),
+                Format::Markdown => estreamer_cli::catalogue::markdown(&rows),
+                Format::Json => estreamer_cli::catalogue::json_lines(&rows),
+            };
+            print!("{out}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Flags { flags, extended } => {

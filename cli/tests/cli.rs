@@ -164,3 +164,56 @@ fn bundled_session_capture_is_the_verified_vector() {
     assert_eq!(lines.len(), 27);
     assert_eq!(lines[24]["sid_status"], "rendered");
 }
+
+/// README.md's record coverage table is `estreamer catalogue --format markdown` verbatim (between
+/// the two marker comments), so the table cannot drift from the layouts. Regenerate with:
+/// `cargo run -q -p estreamer-cli -- catalogue --format markdown --testdata testdata`.
+#[test]
+fn readme_coverage_table_is_generated() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let (start, end) = ("<!-- catalogue:start -->\n", "<!-- catalogue:end -->");
+    let a = readme
+        .find(start)
+        .expect("README.md lacks the catalogue start marker")
+        + start.len();
+    let b = readme
+        .find(end)
+        .expect("README.md lacks the catalogue end marker");
+    let rows = estreamer_cli::catalogue::rows(Some(&root.join("testdata")));
+    let table = estreamer_cli::catalogue::markdown(&rows);
+    assert!(
+        readme[a..b] == table,
+        "README.md's coverage table is out of date: regenerate it with \
+         `cargo run -q -p estreamer-cli -- catalogue --format markdown --testdata testdata`"
+    );
+}
+
+#[test]
+fn catalogue_lists_every_decoded_record_with_a_vector() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata");
+    let rows = estreamer_cli::catalogue::rows(Some(&root));
+    let decoded: Vec<_> = rows.iter().filter(|r| r.status == "decoded").collect();
+    assert!(decoded.len() > 60, "{}", decoded.len());
+    // The families of issues 3 and 4 that have hand-verified vectors.
+    for t in [
+        2u32, 4, 5, 9, 62, 66, 67, 98, 110, 111, 115, 119, 123, 145, 161, 400, 520, 700,
+    ] {
+        let r = rows.iter().find(|r| r.record_type == t).unwrap();
+        assert_eq!(r.status, "decoded", "{t}");
+        assert!(!r.vectors.is_empty(), "record {t} has no test vector");
+    }
+    let out = run(
+        &[
+            "catalogue",
+            "--format",
+            "json",
+            "--testdata",
+            root.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(out.status.success());
+    let n = String::from_utf8(out.stdout).unwrap().lines().count();
+    assert_eq!(n, rows.len());
+}

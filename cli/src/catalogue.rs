@@ -1,0 +1,213 @@
+//! `estreamer catalogue`: the record coverage table, generated from the codec's catalogue (the
+//! same layout descriptions that decode, encode and write JSON), with the test vectors that
+//! exercise each record type and block layout found by decoding `testdata/`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::Path;
+
+use estreamer_codec::catalogue::{Shape, entries, lookup};
+use estreamer_codec::{Body, DecodeOptions, HeaderMode, Message, Messages, Record, RecordType};
+
+/// One row of the coverage table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// Record type.
+    pub record_type: u32,
+    /// Name (the catalogue's, else Appendix A's).
+    pub name: String,
+    /// How the body is built.
+    pub shape: &'static str,
+    /// The layouts, with their block types.
+    pub layouts: Vec<String>,
+    /// `decoded` or `raw`.
+    pub status: &'static str,
+    /// Vector files that contain this record type, by layout name (or `raw`).
+    pub vectors: BTreeMap<String, BTreeSet<String>>,
+}
+
+fn shape_name(s: &Shape) -> &'static str {
+    match s {
+        Shape::Body(_) => "fields",
+        Shape::Block(_) => "block",
+        Shape::DiscoveryBlock(_) => "discovery header + block",
+        Shape::DiscoveryBody(_) => "discovery header + fields",
+    }
+}
+
+/// The bytes of an annotated `.hex` vector (text before `#` on each line).
+pub fn hex_bytes(text: &str) -> Vec<u8> {
+    let mut digits = Vec::new();
+    for line in text.lines() {
+        let data = line.split('#').next().unwrap_or("");
+        digits.extend(data.bytes().filter(u8::is_ascii_hexdigit));
+    }
+    digits
+        .chunks_exact(2)
+        .filter_map(|p| u8::from_str_radix(std::str::from_utf8(p).ok()?, 16).ok())
+        .collect()
+}
+
+/// Which layout (or `raw`) each record of the vectors in `dir` (recursively) decodes with,
+/// keyed by record type.
+pub fn scan_vectors(dir: &Path) -> BTreeMap<u32, BTreeMap<String, BTreeSet<String>>> {
+    let mut found: BTreeMap<u32, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(read) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in read.flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            if p.extension().is_none_or(|e| e != "hex") {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&p) else {
+                continue;
+            };
+            let name = p.strip_prefix(dir).unwrap_or(&p).display().to_string();
+            let bytes = hex_bytes(&text);
+            let mut note = |m: &Message<'_>| {
+                if let Ok(Body::EventData(d)) = m.decode_body(HeaderMode::Auto) {
+                    let layout = match Record::decode(&d) {
+                        Ok(r) => r
+                            .parts()
+                            .map(|p| p.layout.name.to_string())
+                            .unwrap_or_else(|| "raw".into()),
+                        Err(_) => return,
+                    };
+                    found
+                        .entry(d.record_type().0)
+                        .or_default()
+                        .entry(layout)
+                        .or_default()
+                        .insert(name.clone());
+                }
+            };
+            for m in Messages::new(&bytes, DecodeOptions::default()).flatten() {
+                note(&m);
+                if let Ok(Body::Bundle(b)) = m.decode_body(HeaderMode::Auto) {
+                    for inner in b.messages().flatten() {
+                        note(&inner);
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The table: every catalogued record type, then every other named record type (raw).
+pub fn rows(testdata: Option<&Path>) -> Vec<Row> {
+    let vectors = testdata.map(scan_vectors).unwrap_or_default();
+    let mut out: Vec<Row> = entries()
+        .map(|e| Row {
+            record_type: e.record_type,
+            name: e.name.to_string(),
+            shape: shape_name(&e.shape),
+            layouts: e
+                .shape
+                .layouts()
+                .iter()
+                .map(|l| match l.block_type {
+                    Some(t) => format!("{} (block {t})", l.name),
+                    None => l.name.to_string(),
+                })
+                .collect(),
+            status: "decoded",
+            vectors: vectors.get(&e.record_type).cloned().unwrap_or_default(),
+        })
+        .collect();
+    for (t, name) in RecordType::ALL {
+        if lookup(t.0).is_none() {
+            out.push(Row {
+                record_type: t.0,
+                name: name.to_string(),
+                shape: "-",
+                layouts: Vec::new(),
+                status: "raw",
+                vectors: vectors.get(&t.0).cloned().unwrap_or_default(),
+            });
+        }
+    }
+    out.sort_by_key(|r| r.record_type);
+    out
+}
+
+fn vectors_cell(r: &Row) -> String {
+    r.vectors
+        .iter()
+        .map(|(layout, files)| {
+            let files: Vec<&str> = files.iter().map(String::as_str).collect();
+            format!("{layout}: {}", files.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The table as Markdown (for README.md).
+pub fn markdown(rows: &[Row]) -> String {
+    let mut s = String::from(
+        "| record | name | body | layouts | decoded / raw | test vectors |\n|---:|---|---|---|---|---|\n",
+    );
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} |",
+            r.record_type,
+            r.name,
+            r.shape,
+            r.layouts.join(", "),
+            r.status,
+            vectors_cell(r)
+        );
+    }
+    s
+}
+
+/// The table as plain text.
+pub fn text(rows: &[Row]) -> String {
+    let mut s = String::new();
+    let decoded = rows.iter().filter(|r| r.status == "decoded").count();
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "{:>5}  {:<8} {:<44} {}",
+            r.record_type,
+            r.status,
+            r.name,
+            r.layouts.join(", ")
+        );
+        if !r.vectors.is_empty() {
+            let _ = writeln!(s, "{:>15}vectors: {}", "", vectors_cell(r));
+        }
+    }
+    let _ = writeln!(
+        s,
+        "\n{} record types: {decoded} decoded, {} raw (kept and re-encoded bit-exact)",
+        rows.len(),
+        rows.len() - decoded
+    );
+    s
+}
+
+/// The table as JSON Lines, one object per record type.
+pub fn json_lines(rows: &[Row]) -> String {
+    let mut s = String::new();
+    for r in rows {
+        let v = serde_json::json!({
+            "record_type": r.record_type,
+            "name": r.name,
+            "body": r.shape,
+            "layouts": r.layouts,
+            "status": r.status,
+            "vectors": r.vectors,
+        });
+        let _ = writeln!(s, "{v}");
+    }
+    s
+}
