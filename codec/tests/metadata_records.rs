@@ -91,6 +91,10 @@ fn check(
     let mut again = Vec::new();
     layout::encode_fields(parts.layout, &values, &[], &mut again).unwrap();
     assert_eq!(again, body, "{ctx}: generic re-encoding");
+    // The same through the record's own encoder.
+    let mut via_record = Vec::new();
+    r.encode_body(&mut via_record).unwrap();
+    assert_eq!(via_record, body, "{ctx}: Record::encode_body");
 
     // Every strict prefix is an error (a block's length no longer matches, or a field runs
     // past the end).
