@@ -372,6 +372,9 @@ fn every_catalogue_row_decodes_and_reencodes() {
                 assert_eq!(got, want, "{ctx}");
                 assert_eq!(prefix + head + end, body.len(), "{ctx}");
                 assert_eq!(reencode(&r), body, "{ctx}: re-encoding");
+                let mut via = Vec::new();
+                r.encode_body(&mut via).unwrap();
+                assert_eq!(via, body, "{ctx}: Record::encode_body");
                 let again = Record::decode_body(t, &body, 16).unwrap();
                 assert_eq!(again, r, "{ctx}");
                 for cut in 0..body.len() {
