@@ -18,8 +18,9 @@ fn main() {
     });
     let mut out = Vec::with_capacity(s.bytes.len() * 4);
     let t = Instant::now();
-    let summary = estreamer_cli::decode::decode_stream(&s.bytes[..], &mut out, DecodeOptions::default())
-        .unwrap_or_default();
+    let summary =
+        estreamer_cli::decode::decode_stream(&s.bytes[..], &mut out, DecodeOptions::default())
+            .unwrap_or_default();
     let secs = t.elapsed().as_secs_f64();
     black_box(&out);
     println!(

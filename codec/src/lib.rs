@@ -29,7 +29,7 @@
 //! * [`decode_message`] / [`decode_frame`]: framing, streaming (`Incomplete { needed }`).
 //! * [`Message::decode_body`]: the typed bodies ([`Body`]).
 //! * [`Messages`], [`StreamDecoder`], [`MessageReader`] and (feature `tokio`)
-//!   [`tokio_codec::EstreamerCodec`]: whole streams.
+//!   `tokio_codec::EstreamerCodec`: whole streams.
 //! * [`Encode`] and the `encode_*` functions: the other direction (feature `alloc`).
 //! * [`RequestFlags`], [`VersionResolution`]: what to ask for and what will be sent.
 //!
