@@ -1002,8 +1002,8 @@ layout! {
     /// headerless into an error; decoding them headerless would misread headed ones. Keeping
     /// the list as trailing bytes (re-encoded verbatim) decodes every field before it under
     /// either reading, and also accepts a block that ends at Description (eNcore reads such a
-    /// block without error). [`vpn_session`](crate::records_discovery::vpn_session) is
-    /// eNcore's item layout, for callers that want eNcore's reading of the list.
+    /// block without error). [`vpn_session`] is eNcore's item layout, for callers that want
+    /// eNcore's reading of the list.
     mod user_update_message_information;
     name = "user_update_message_information", block = Some(167), series = One;
     {
@@ -1054,9 +1054,9 @@ layout! {
     /// VPN session, block 166 as eNcore defines it (WIRE.md §10.3; eNcore `blocks_series1.py`,
     /// BLOCK_USER_INFORMATION_VPN_SESSION_62): **no block header**, the fields start at the
     /// item's first byte. Not used by any catalogue row (see
-    /// [`user_update_message_information`](crate::records_discovery::user_update_message_information)):
-    /// offered for walking the trailing bytes of a block 167 under eNcore's reading, where after
-    /// the List header (`u32 type, u32 length`) the items follow one another.
+    /// [`user_update_message_information`]): offered for walking the trailing bytes of a block
+    /// 167 under eNcore's reading, where after the List header (`u32 type, u32 length`) the
+    /// items follow one another.
     mod vpn_session;
     name = "vpn_session", block = None, series = One;
     {
