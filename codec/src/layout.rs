@@ -291,8 +291,9 @@ pub enum Value<'a> {
     Nested(Nested<'a>),
 }
 
-/// A nested block or list found by the walker: its layout and its bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A nested block or list found by the walker: its layout and its bytes. Equality (and
+/// hashing) compares the layout, the form and the bytes; the position is ignored.
+#[derive(Debug, Clone, Copy, Eq)]
 pub struct Nested<'a> {
     /// For a block: the block's layout. For a list: the items' layout.
     pub layout: &'static Layout,
@@ -302,6 +303,18 @@ pub struct Nested<'a> {
     pub bytes: &'a [u8],
     /// Absolute offset of `bytes`.
     pub offset: usize,
+}
+
+impl PartialEq for Nested<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.layout == other.layout && self.is_list == other.is_list && self.bytes == other.bytes
+    }
+}
+
+impl core::hash::Hash for Nested<'_> {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        (self.layout, self.is_list, self.bytes).hash(state);
+    }
 }
 
 impl<'a> Nested<'a> {
@@ -1386,7 +1399,7 @@ macro_rules! layout {
             #[allow(non_camel_case_types, dead_code, clippy::enum_variant_names)]
             #[derive(Clone, Copy)]
             #[repr(usize)]
-            enum Idx { $($fname),* }
+            enum Idx { $($fname,)* __End }
 
             /// The fields, in wire order.
             pub const FIELDS: &[Field] = &[
@@ -1589,6 +1602,7 @@ macro_rules! layout {
                 /// Calls `f(name, value)` for every field in wire order, through the typed
                 /// accessors (no array is built; what [`values`](Self::values) does lazily).
                 #[inline]
+                #[allow(unused_mut, unused_variables)]
                 pub fn visit(&self, mut f: impl FnMut(&'static str, Value<'a>)) {
                     $(f(stringify!($fname), view_value!(self.$fname(), $kind $($n)? $($l)?));)*
                 }

@@ -36,27 +36,14 @@ use crate::layout::Layout;
 // Plain-field bodies after the discovery header (records.py: "discovery" then one scalar).
 // ---------------------------------------------------------------------------------------------
 
-/// The discovery event header alone: records 19 (host timeout), 20 (host IP address reused),
-/// 21 (host deleted: host limit reached) and 44 (host dropped: host limit reached), whose
-/// eNcore definitions (`records.py`) hold the discovery header and nothing else.
-///
-/// Written by hand, not with `layout!`: the macro does not accept an empty field list (its
-/// field index enum would have no variant, and `#[repr(usize)]` is rejected on such an enum).
-/// Only [`LAYOUT`](crate::records_discovery::discovery_header_only::LAYOUT) is needed to
-/// decode these records generically; bytes after the header are kept as trailing bytes.
-pub mod discovery_header_only {
-    use crate::layout::{Field, Layout, Series};
-
-    /// The fields, in wire order: none.
-    pub const FIELDS: &[Field] = &[];
-
-    /// The layout description.
-    pub const LAYOUT: Layout = Layout {
-        name: "discovery_header_only",
-        block_type: None,
-        series: Series::One,
-        fields: FIELDS,
-    };
+layout! {
+    /// The discovery event header alone: records 19 (host timeout), 20 (host IP address
+    /// reused), 21 (host deleted: host limit reached) and 44 (host dropped: host limit
+    /// reached), whose eNcore definitions (`records.py`) hold the discovery header and nothing
+    /// else. Bytes after the header are kept as trailing bytes.
+    mod discovery_header_only;
+    name = "discovery_header_only", block = None, series = One;
+    {}
 }
 
 layout! {
