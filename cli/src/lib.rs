@@ -6,3 +6,4 @@ pub mod catalogue;
 pub mod decode;
 pub mod json;
 pub mod request;
+pub mod synth;

@@ -81,6 +81,30 @@ enum Command {
         #[arg(long)]
         hex: bool,
     },
+    /// Write a synthesized server-to-client stream: Message Bundles of Event Data records
+    /// (intrusion block 85, connection block 174, packets, rule messages, classifications,
+    /// priorities) with extended record headers, shaped by a seed, a size and a mix. The same
+    /// settings always give the same bytes. Decode it with `estreamer decode`, or benchmark on it.
+    Synth {
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Size to reach, e.g. 4096, 64K, 16M (the stream ends at the first record boundary at
+        /// or past it).
+        #[arg(long, default_value = "16M")]
+        size: String,
+        /// Record proportions: `kind=weight,...` (intrusion, connection, packet, rule_message,
+        /// classification, priority), or `default` (50/30/10/5/3/2).
+        #[arg(long, default_value = "default")]
+        mix: String,
+        /// Header version of the messages inside bundles: 0 (as FMCs send, per Cisco's client),
+        /// 1, or mixed.
+        #[arg(long, default_value = "0")]
+        inner_version: String,
+        /// Output file (default: standard output, which must not be a terminal).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
     /// Print the record coverage table: every record type, how its body is decoded (which
     /// layouts, by block type) or that it is kept raw, and the test vectors that contain it.
     Catalogue {
@@ -225,6 +249,42 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             result
                 .and_then(|()| stdout.flush())
                 .map_err(|e| format!("cannot write: {e}"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Synth {
+            seed,
+            size,
+            mix,
+            inner_version,
+            out,
+        } => {
+            use estreamer_cli::synth;
+            let cfg = synth::config(
+                seed,
+                synth::parse_size(&size).map_err(|e| format!("--size: {e}"))?,
+                synth::parse_mix(&mix).map_err(|e| format!("--mix: {e}"))?,
+                synth::parse_inner_version(&inner_version)
+                    .map_err(|e| format!("--inner-version: {e}"))?,
+            );
+            if out.is_none() && io::stdout().is_terminal() {
+                return Err(
+                    "refusing to write a binary stream to a terminal: use --out FILE or a pipe"
+                        .into(),
+                );
+            }
+            let s = estreamer_synth::synth(&cfg);
+            match &out {
+                Some(path) => std::fs::write(path, &s.bytes)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+                None => {
+                    let mut stdout = io::stdout().lock();
+                    stdout
+                        .write_all(&s.bytes)
+                        .and_then(|()| stdout.flush())
+                        .map_err(|e| format!("cannot write: {e}"))?;
+                }
+            }
+            eprintln!("estreamer: {s}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Catalogue { format, testdata } => {

@@ -217,3 +217,47 @@ fn catalogue_lists_every_decoded_record_with_a_vector() {
     let n = String::from_utf8(out.stdout).unwrap().lines().count();
     assert_eq!(n, rows.len());
 }
+
+#[test]
+fn synth_is_deterministic_and_decodes_cleanly() {
+    let a = run(
+        &[
+            "synth",
+            "--size",
+            "32K",
+            "--seed",
+            "9",
+            "--mix",
+            "intrusion=3,connection=2,rule_message=1",
+        ],
+        b"",
+    );
+    assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+    let b = run(
+        &[
+            "synth",
+            "--size",
+            "32K",
+            "--seed",
+            "9",
+            "--mix",
+            "intrusion=3,connection=2,rule_message=1",
+        ],
+        b"",
+    );
+    assert_eq!(a.stdout, b.stdout);
+    assert!(a.stdout.len() >= 32 * 1024);
+    let c = run(&["synth", "--size", "32K", "--seed", "10"], b"");
+    assert_ne!(a.stdout, c.stdout);
+    let dec = run(&["decode", "--render"], &a.stdout);
+    assert!(
+        dec.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dec.stderr)
+    );
+    let text = String::from_utf8(dec.stdout).unwrap();
+    assert!(text.contains("\"record_layout\":\"intrusion_event_85\""));
+    assert!(text.contains("\"record_layout\":\"connection_statistics_174\""));
+    let bad = run(&["synth", "--mix", "fish=1"], b"");
+    assert_eq!(bad.status.code(), Some(2));
+}
