@@ -2,7 +2,9 @@
 //! the intrusion events (block 85; the first 2,000, which stay in L2) decoded, decoded with every
 //! field read through the typed view, and rendered with the metadata cache; the connection
 //! events (block 174) and the rule messages with every field read; the whole mixed stream
-//! decoded record by record with every field walked; and `estreamer decode` writing JSON Lines.
+//! decoded record by record with every field walked; encoding (the client's requests, block-85
+//! records from their `Repr`, every record of the stream through its layouts); and
+//! `estreamer decode` writing JSON Lines.
 //!
 //! Throughput is reported in bytes (of the record bodies, or of the stream) and in records.
 //!
@@ -248,6 +250,65 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
+    g.finish();
+
+    // Encoding: the client's requests, and records back to bytes through their layouts.
+    let mut g = c.benchmark_group("encode");
+    g.measurement_time(Duration::from_secs(2)).sample_size(20);
+    let mut buf = Vec::with_capacity(1 << 20);
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("event_stream_and_streaming_request", |b| {
+        use estreamer_codec::{
+            Encode, EventStreamRequest, EventTypeRequest, InitialTimestamp, RequestFlags,
+            StreamingRequest,
+        };
+        b.iter(|| {
+            buf.clear();
+            let start = InitialTimestamp::At(black_box(1_700_000_000));
+            let flags = RequestFlags::ENCORE_DEFAULT;
+            EventStreamRequest {
+                initial_timestamp: start,
+                flags,
+            }
+            .encode(&mut buf)
+            .expect("encode");
+            StreamingRequest::new(flags, start, &EventTypeRequest::ENCORE_5_2_11)
+                .encode(&mut buf)
+                .expect("encode");
+            black_box(buf.len())
+        })
+    });
+    let reprs: Vec<_> = intrusion
+        .iter()
+        .filter_map(
+            |r| match Record::decode_body(r.record_type, r.body, r.offset) {
+                Ok(Record::IntrusionEvent(IntrusionEvent::V85(v))) => Some(v.to_repr()),
+                _ => None,
+            },
+        )
+        .collect();
+    g.throughput(Throughput::Elements(reprs.len() as u64));
+    g.bench_function("intrusion_85_records", |b| {
+        b.iter(|| {
+            buf.clear();
+            for r in &reprs {
+                r.encode(&mut buf).expect("encode");
+            }
+            black_box(buf.len())
+        })
+    });
+    g.throughput(Throughput::Elements(all.len() as u64));
+    g.bench_function("every_record_of_the_stream", |b| {
+        b.iter(|| {
+            buf.clear();
+            for r in &all {
+                if let Ok(rec) = Record::decode_body(r.record_type, r.body, r.offset) {
+                    rec.encode_body(&mut buf).expect("encode");
+                }
+            }
+            black_box(buf.len())
+        })
+    });
     g.finish();
 
     let mut g = c.benchmark_group("decode_to_json_lines");
