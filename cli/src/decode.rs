@@ -284,8 +284,11 @@ fn render_message(out: &mut Vec<u8>, m: &Message<'_>, ctx: Context, st: &mut Sta
             if let Some(r) = &record {
                 record_fields(&mut o, r);
                 if st.render {
-                    if let Record::IntrusionEvent(ev) = r {
-                        rendered_fields(&mut o, &st.metadata.render(ev));
+                    match r {
+                        Record::IntrusionEvent(ev) => {
+                            rendered_fields(&mut o, &st.metadata.render(ev))
+                        }
+                        other => field_names(&mut o, other, st.metadata),
                     }
                 }
             }
@@ -461,6 +464,54 @@ fn record_fields(o: &mut Obj<'_>, r: &Record<'_>) {
             .hex("block_data", b.data);
     } else if let Record::Unknown(_, body) = r {
         o.str("record_layout", "raw").hex("record_body", body);
+    }
+}
+
+/// With `--render`, every event other than an intrusion event gets `<field>_name` for each of its
+/// fields that a metadata record names (`Metadata::field_name`: zones, interfaces, applications,
+/// URL categories, countries, SSL values, DNS types, ...; null until that metadata is seen), and
+/// a connection event its access control policy and rule names, which take two fields each.
+fn field_names(o: &mut Obj<'_>, r: &Record<'_>, md: &Metadata) {
+    let Some(parts) = r.parts() else { return };
+    let mut key = String::new();
+    let _ = parts.for_each(|name, v| {
+        if Metadata::names_field(name) {
+            key.clear();
+            key.push_str(name);
+            key.push_str("_name");
+            o.opt_str(&key, md.field_name(name, &v));
+        }
+    });
+    if let Record::Connection(c) = r {
+        let (policy, rule) = connection_policy_names(c, md);
+        o.opt_str("access_control_policy_name", policy)
+            .opt_str("access_control_rule_name", rule);
+    }
+}
+
+/// Record 71's access control policy name ((device ID, policy revision) -> record 145, else the
+/// revision -> record 117) and rule name ((policy revision, rule ID) -> record 119).
+fn connection_policy_names<'m>(
+    c: &estreamer_codec::ConnectionEvent<'_>,
+    md: &'m Metadata,
+) -> (Option<&'m str>, Option<&'m str>) {
+    let mut key = None;
+    if let Some(parts) = Record::Connection(*c).parts() {
+        let (mut device, mut revision, mut rule) = (0u32, None, 0u32);
+        let _ = parts.for_each(|name, v| match (name, v) {
+            ("device_id", Value::U32(x)) => device = x,
+            ("policy_revision", Value::Uuid(u)) => revision = Some(u),
+            ("rule_id", Value::U32(x)) => rule = x,
+            _ => {}
+        });
+        key = revision.map(|u| (device, u, rule));
+    }
+    match key {
+        Some((device, revision, rule)) => (
+            md.access_control_policy(device, revision),
+            md.access_control_rule(revision, rule),
+        ),
+        None => (None, None),
     }
 }
 

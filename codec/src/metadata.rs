@@ -19,6 +19,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::string::String;
 use std::vec::Vec;
 
+use crate::layout::Value;
 use crate::record::{IntrusionEvent, Record};
 use crate::text::Text;
 use crate::types::RecordType;
@@ -207,6 +208,108 @@ pub struct Metadata {
     records: u64,
 }
 
+/// How a catalogued metadata record without a typed variant names something: the record type,
+/// the field holding the key, an optional second key field (a number paired with a UUID key),
+/// the field holding the name and an optional description field.
+struct NameRule {
+    record_type: u32,
+    key: &'static str,
+    key2: Option<&'static str>,
+    name: &'static str,
+    description: Option<&'static str>,
+}
+
+const fn rule(
+    record_type: u32,
+    key: &'static str,
+    key2: Option<&'static str>,
+    name: &'static str,
+    description: Option<&'static str>,
+) -> NameRule {
+    NameRule {
+        record_type,
+        key,
+        key2,
+        name,
+        description,
+    }
+}
+
+/// Metadata records decoded generically (WIRE.md Appendix C) that the cache keeps.
+static NAME_RULES: &[NameRule] = &[
+    rule(124, "reason_id", None, "description", None),
+    rule(260, "icmp_type", None, "description", None),
+    rule(270, "icmp_code", None, "description", None),
+    rule(
+        280,
+        "access_control_policy_uuid",
+        Some("list_id"),
+        "name",
+        None,
+    ),
+    rule(132, "uuid", None, "name", None),
+    rule(282, "uuid", None, "name", None),
+    rule(600, "uuid", None, "name", None),
+    rule(320, "id", None, "name", Some("description")),
+    rule(321, "id", None, "name", Some("description")),
+    rule(530, "uuid", None, "name", None),
+    rule(69, "policy_id", None, "name", Some("description")),
+    rule(70, "rule_id", None, "name", Some("description")),
+];
+
+/// Where the name for an event field's value comes from: the metadata record type that names
+/// it, keyed by the value (an ID or a UUID). Used by [`Metadata::field_name`] for every event
+/// family (`--render` writes `<field>_name`).
+pub static FIELD_LOOKUPS: &[(&str, u32)] = &[
+    ("device_id", 123),
+    ("user_id", 98),
+    ("application_protocol_id", 63),
+    ("application_id", 63),
+    ("client_application_id", 55),
+    ("web_application_id", 109),
+    ("url_category", 121),
+    ("url_reputation", 122),
+    ("rule_action", 120),
+    ("rule_reason", 124),
+    ("security_intelligence_source_destination", 281),
+    ("source_country", 520),
+    ("destination_country", 520),
+    ("initiator_country", 520),
+    ("responder_country", 520),
+    ("original_client_country", 520),
+    ("ioc_number", 161),
+    ("ssl_cipher_suite", 602),
+    ("ssl_version", 604),
+    ("ssl_server_certificate_status", 605),
+    ("ssl_actual_action", 606),
+    ("ssl_expected_action", 607),
+    ("ssl_flow_status", 608),
+    ("ssl_url_category", 613),
+    ("dns_record_type", 320),
+    ("dns_response_type", 321),
+    ("event_type_id", 128),
+    ("event_subtype_id", 129),
+    ("detector_id", 130),
+    ("file_type_id", 510),
+    ("file_storage_status", 515),
+    ("spero_disposition", 517),
+    ("archive_file_status", 518),
+    ("file_analysis_status", 519),
+    ("ingress_zone", ZONE),
+    ("egress_zone", ZONE),
+    ("security_zone_ingress_uuid", ZONE),
+    ("security_zone_egress_uuid", ZONE),
+    ("ingress_interface", INTERFACE),
+    ("egress_interface", INTERFACE),
+    ("interface_ingress_uuid", INTERFACE),
+    ("interface_egress_uuid", INTERFACE),
+    ("intrusion_policy_uuid", INTRUSION_POLICY),
+    ("cloud_uuid", 127),
+    ("sinkhole_uuid", 322),
+    ("network_analysis_policy_uuid", NAP),
+    ("ssl_policy_id", 600),
+];
+
 // Record types whose names are looked up by ID.
 const PRIORITY: u32 = 4;
 const CLASSIFICATION: u32 = 67;
@@ -316,10 +419,86 @@ impl Metadata {
             Record::NetworkAnalysisPolicy(v) => {
                 self.uuids.insert((NAP, v.uuid(), 0), text(v.name()));
             }
+            Record::Generic(g) => return self.ingest_generic(g),
             _ => return false,
         }
         self.records += 1;
         true
+    }
+
+    /// Catalogued metadata records without a typed variant, per [`NAME_RULES`].
+    fn ingest_generic(&mut self, g: &crate::record::Generic<'_>) -> bool {
+        let Some(rule) = NAME_RULES.iter().find(|r| r.record_type == g.record_type.0) else {
+            return false;
+        };
+        let Ok(parts) = g.main else { return false };
+        let (mut id, mut uuid, mut id2, mut name, mut desc) = (None, None, None, None, None);
+        let _ = parts.for_each(|field, v| {
+            let as_u32 = |v: &Value<'_>| match *v {
+                Value::U8(x) => Some(u32::from(x)),
+                Value::U16(x) => Some(u32::from(x)),
+                Value::U32(x) => Some(x),
+                _ => None,
+            };
+            if field == rule.key {
+                match v {
+                    Value::Uuid(u) => uuid = Some(u),
+                    other => id = as_u32(&other),
+                }
+            } else if Some(field) == rule.key2 {
+                id2 = as_u32(&v);
+            } else if field == rule.name {
+                if let Value::Text(t) = v {
+                    name = Some(t);
+                }
+            } else if Some(field) == rule.description {
+                if let Value::Text(t) = v {
+                    desc = Some(t);
+                }
+            }
+        });
+        let Some(name) = name else { return false };
+        let t = rule.record_type;
+        match (uuid, id) {
+            (Some(u), _) => {
+                self.uuids.insert((t, u, id2.unwrap_or(0)), text(name));
+            }
+            (None, Some(id)) => self.put_id(t, id, name, desc),
+            (None, None) => return false,
+        }
+        self.records += 1;
+        true
+    }
+
+    /// The name the metadata gives the value of an event field (see [`FIELD_LOOKUPS`]), e.g.
+    /// `("ingress_zone", Uuid)` -> the zone's name. `None` when the field names nothing or the
+    /// metadata has not been seen; an all-zero UUID is never looked up.
+    pub fn field_name(&self, field: &str, value: &Value<'_>) -> Option<&str> {
+        let (_, t) = FIELD_LOOKUPS.iter().find(|(f, _)| *f == field)?;
+        match *value {
+            Value::U8(x) => self.id(*t, u32::from(x)),
+            Value::U16(x) => self.id(*t, u32::from(x)),
+            Value::U32(x) => self.id(*t, x),
+            Value::Uuid(u) => self.uuid(*t, u, 0),
+            _ => None,
+        }
+    }
+
+    /// The access control policy name: record 117 for the policy UUID, else record 145 for
+    /// (device ID, policy UUID).
+    pub fn access_control_policy(&self, device_id: u32, policy: Uuid) -> Option<&str> {
+        self.uuid(AC_POLICY, policy, 0)
+            .or_else(|| self.uuid(AC_POLICY_BY_DEVICE, policy, device_id))
+    }
+
+    /// The access control rule name: record 119 for (policy UUID, rule ID).
+    pub fn access_control_rule(&self, policy: Uuid, rule_id: u32) -> Option<&str> {
+        self.uuid(AC_RULE, policy, rule_id)
+    }
+
+    /// True when [`field_name`](Self::field_name) can name this field.
+    pub fn names_field(field: &str) -> bool {
+        FIELD_LOOKUPS.iter().any(|(f, _)| *f == field)
     }
 
     fn put_id(&mut self, t: u32, id: u32, name: Text<'_>, desc: Option<Text<'_>>) {

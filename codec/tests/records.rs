@@ -615,3 +615,67 @@ fn catalogue_is_consistent() {
         let _ = Record::decode_body(RecordType(e.record_type), &[], 0);
     }
 }
+
+/// `--render` for the other event families: the names a metadata record gives a field's value,
+/// including records decoded generically through the catalogue (record 124 here).
+#[test]
+fn field_names_come_from_typed_and_generic_metadata() {
+    use estreamer_codec::layout::Value;
+    use estreamer_codec::records_metadata::rule_reason;
+    let mut md = Metadata::new();
+    let reason = enc(|o| {
+        rule_reason::Repr {
+            reason_id: 7,
+            description: Text(b"IP Block"),
+            trailing: &[],
+        }
+        .encode(o)
+        .unwrap()
+    });
+    let r = decode(124, &reason);
+    assert!(matches!(r, Record::Generic(_)), "{r:?}");
+    assert!(md.ingest(&r));
+    let zone = enc(|o| {
+        uuid_name::Repr {
+            uuid: u(9),
+            name: Text(b"dmz"),
+            trailing: &[],
+        }
+        .encode(o)
+        .unwrap()
+    });
+    assert!(md.ingest(&decode(115, &zone)));
+    let country = enc(|o| {
+        geolocation::Repr {
+            country_code: 276,
+            name: Text(b"Germany"),
+            trailing: &[],
+        }
+        .encode(o)
+        .unwrap()
+    });
+    assert!(md.ingest(&decode(520, &country)));
+    assert_eq!(
+        md.field_name("rule_reason", &Value::U32(7)),
+        Some("IP Block")
+    );
+    assert_eq!(md.field_name("rule_reason", &Value::U32(8)), None);
+    assert_eq!(
+        md.field_name("ingress_zone", &Value::Uuid(u(9))),
+        Some("dmz")
+    );
+    assert_eq!(md.field_name("egress_zone", &Value::Uuid(Uuid::NIL)), None);
+    assert_eq!(
+        md.field_name("responder_country", &Value::U16(276)),
+        Some("Germany")
+    );
+    assert_eq!(md.field_name("not_a_reference", &Value::U32(7)), None);
+    assert!(Metadata::names_field("ssl_cipher_suite"));
+    assert!(!Metadata::names_field("event_second"));
+    // Generic metadata survives a snapshot.
+    let restored = Metadata::from_snapshot(md.snapshot()).unwrap();
+    assert_eq!(
+        restored.field_name("rule_reason", &Value::U32(7)),
+        Some("IP Block")
+    );
+}
