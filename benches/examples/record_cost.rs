@@ -99,10 +99,13 @@ fn main() {
         for _ in 0..iters {
             match what {
                 "frames" => {
-                    for m in Messages::new(black_box(&small.bytes), DecodeOptions::default()).flatten() {
+                    for m in
+                        Messages::new(black_box(&small.bytes), DecodeOptions::default()).flatten()
+                    {
                         if let Ok(Body::Bundle(b)) = m.decode_body(HeaderMode::Auto) {
                             for inner in b.messages().flatten() {
-                                if let Ok(Body::EventData(d)) = inner.decode_body(HeaderMode::Auto) {
+                                if let Ok(Body::EventData(d)) = inner.decode_body(HeaderMode::Auto)
+                                {
                                     acc = acc.wrapping_add(u64::from(d.record_type().0));
                                 }
                             }
@@ -110,7 +113,9 @@ fn main() {
                     }
                 }
                 "mixed" => {
-                    for m in Messages::new(black_box(&small.bytes), DecodeOptions::default()).flatten() {
+                    for m in
+                        Messages::new(black_box(&small.bytes), DecodeOptions::default()).flatten()
+                    {
                         let Ok(Body::Bundle(b)) = m.decode_body(HeaderMode::Auto) else {
                             continue;
                         };
@@ -136,8 +141,11 @@ fn main() {
                 }
                 _ => {
                     for d in &events {
-                        let Ok(r) = Record::decode_body(d.record_type(), black_box(d.body), d.body_offset())
-                        else {
+                        let Ok(r) = Record::decode_body(
+                            d.record_type(),
+                            black_box(d.body),
+                            d.body_offset(),
+                        ) else {
                             continue;
                         };
                         match (what, r) {
