@@ -280,8 +280,7 @@ fn record_vectors_truncated_anywhere() {
                 messages.last_mut().unwrap().2 += 1;
                 continue;
             }
-            // The length from the bytes, not from the object: a record-66 object's
-            // `message_length` is the rule message's (see `output_objects_have_unique_keys`).
+            // The message length from the bytes themselves.
             let start = usize::try_from(o["offset"].as_u64().unwrap()).unwrap();
             let len = u32::from_be_bytes(v.bytes[start + 4..start + 8].try_into().unwrap());
             messages.push((start, start + 8 + usize::try_from(len).unwrap(), 1));
@@ -312,11 +311,10 @@ fn record_vectors_truncated_anywhere() {
     assert!(prefixes > 5000, "only {prefixes} prefixes");
 }
 
-/// Each output line is one JSON object whose keys are unique (RFC 8259 §4). Not so today: a
-/// record-66 object writes `message_length` twice (header, then the rule message's u16 length),
-/// and with `--render` an intrusion event writes `source_country`, `destination_country`,
-/// `ssl_actual_action` and `ssl_flow_status` twice (the event's number, then the name). See
-/// codec/tests/known_bugs.rs for the layout-level check.
+/// Each output line is one JSON object whose keys are unique (RFC 8259 §4): record 66's u16
+/// message length is not written (its name would repeat the header's), and the rendered names
+/// whose bare key is an event field carry a `_name` suffix. See codec/tests/known_bugs.rs for
+/// the layout-level check.
 #[test]
 fn output_objects_have_unique_keys() {
     let mut duplicates = Vec::new();
