@@ -88,10 +88,6 @@ pub mod tokio_codec;
 #[cfg(feature = "arbitrary")]
 mod arbitrary_impls;
 
-#[cfg(all(feature = "std", any(test, fuzzing, feature = "arbitrary")))]
-#[doc(hidden)]
-pub mod fuzzing;
-
 pub use block::{Block, BlockType1, BlockType2, Blocks};
 pub use error::{DecodeError, EncodeError, ErrorKind};
 pub use flags::{

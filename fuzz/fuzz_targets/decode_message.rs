@@ -1,2 +1,2 @@
 #![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| estreamer_codec::fuzzing::decode_message(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| estreamer_oracles::decode_message(data));

@@ -1,2 +1,2 @@
 #![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| estreamer_codec::fuzzing::metadata_render(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| estreamer_oracles::metadata_render(data));

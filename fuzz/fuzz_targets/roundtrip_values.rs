@@ -1,2 +1,2 @@
 #![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| estreamer_codec::fuzzing::roundtrip_values(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| estreamer_oracles::roundtrip_values(data));

@@ -1,7 +1,7 @@
 //! The fuzzers' findings (`testdata/regressions/<target>-<what>.bin`, see the README there):
 //! every file is named after a fuzz target and passes that target's oracle, through the same
-//! public `estreamer_codec::fuzzing` entry points the fuzz binaries call (feature `arbitrary`).
-//! The unit tests of `codec/src/fuzzing.rs` also run every oracle over every file, on any
+//! public `estreamer-oracles` (`oracles/src/lib.rs`) entry points the fuzz binaries call (feature `arbitrary`).
+//! The unit tests of `oracles/src/lib.rs` also run every oracle over every file, on any
 //! feature set.
 
 use std::path::{Path, PathBuf};
@@ -56,7 +56,7 @@ fn regression_files_are_named_after_their_target() {
 #[cfg(feature = "arbitrary")]
 #[test]
 fn every_regression_passes_its_own_target() {
-    use estreamer_codec::fuzzing;
+    use estreamer_oracles as fuzzing;
     for (name, target, bytes) in regressions() {
         let oracle: fn(&[u8]) = match target {
             "decode_message" => fuzzing::decode_message,
