@@ -52,6 +52,64 @@ struct State<'m> {
     summary: Summary,
 }
 
+/// Writes messages as the JSON Lines objects of `estreamer decode`, one call per message: the
+/// same schema for a captured file and for a live session (`estreamer stream`).
+pub struct Renderer<'m> {
+    st: State<'m>,
+}
+
+impl<'m> Renderer<'m> {
+    /// A renderer decoding record headers in `mode`; with `render`, intrusion events get the
+    /// names `metadata` gives, and every metadata record met is added to `metadata`.
+    pub fn new(mode: HeaderMode, render: bool, metadata: &'m mut Metadata) -> Self {
+        Renderer {
+            st: State {
+                mode,
+                render,
+                metadata,
+                summary: Summary::default(),
+            },
+        }
+    }
+
+    /// Appends the object(s) for a top-level message (a bundle writes its own object, then
+    /// one per inner message).
+    pub fn message(&mut self, out: &mut Vec<u8>, m: &Message<'_>) {
+        render_message(out, m, TOP, &mut self.st);
+    }
+
+    /// Appends the object for message `index` of the bundle at stream offset `bundle_offset`.
+    pub fn bundled_message(
+        &mut self,
+        out: &mut Vec<u8>,
+        m: &Message<'_>,
+        bundle_offset: usize,
+        index: usize,
+    ) {
+        let ctx = Context {
+            bundle: Some((bundle_offset, index)),
+            depth: 1,
+        };
+        render_message(out, m, ctx, &mut self.st);
+    }
+
+    /// Appends an error object for `e` (`at` is the stream position of an `Incomplete`).
+    pub fn error(&mut self, out: &mut Vec<u8>, e: &DecodeError, at: usize) {
+        render_error(out, e, at, None);
+        self.st.summary.errors += 1;
+    }
+
+    /// What was written so far.
+    pub fn summary(&self) -> Summary {
+        self.st.summary
+    }
+
+    /// The metadata cache.
+    pub fn metadata(&mut self) -> &mut Metadata {
+        self.st.metadata
+    }
+}
+
 /// Decodes everything `input` holds and writes JSON Lines to `out`.
 ///
 /// Errors in the input are written as error objects and counted in the summary; decoding goes
