@@ -450,13 +450,13 @@ fn value(o: &mut Obj<'_>, name: &str, v: Value<'_>) {
             o.ipv4(name, a.octets());
         }
         Value::Ip16(a) => {
-            o.ip(name, a.addr());
+            o.ip16(name, a.0);
         }
         Value::Uuid(u) => {
             o.uuid(name, u.0);
         }
         Value::Mac(m) => {
-            o.str(name, &m.to_string());
+            o.mac(name, m.0);
         }
         Value::Bytes(b) => {
             o.hex(name, b);

@@ -4,22 +4,106 @@
 //! so every value goes through the few typed methods here: integers as JSON numbers, text as
 //! UTF-8 with invalid sequences replaced, opaque bytes as lowercase hex.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv6Addr};
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Each byte's two lowercase hex digits.
+static HEX2: [[u8; 2]; 256] = {
+    let mut t = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = [HEX[i >> 4], HEX[i & 0xf]];
+        i += 1;
+    }
+    t
+};
+
+/// "00" to "99".
+static DEC2: [[u8; 2]; 100] = {
+    let mut t = [[0u8; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        t[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    t
+};
+
+/// Each octet in decimal, left-aligned in 3 bytes, and its length.
+static OCTET: [([u8; 3], u8); 256] = {
+    let mut t = [([0u8; 3], 0u8); 256];
+    let mut i = 0;
+    while i < 256 {
+        let d = [
+            b'0' + (i / 100) as u8,
+            b'0' + (i / 10 % 10) as u8,
+            b'0' + (i % 10) as u8,
+        ];
+        t[i] = if i >= 100 {
+            (d, 3)
+        } else if i >= 10 {
+            ([d[1], d[2], 0], 2)
+        } else {
+            ([d[2], 0, 0], 1)
+        };
+        i += 1;
+    }
+    t
+};
+
+/// Appends the first `n` bytes of `buf`: the whole array is copied (a fixed-size copy, which
+/// compiles to a few moves instead of a call to `memcpy`), then the tail is cut off.
+#[inline(always)]
+fn put_prefix<const N: usize>(out: &mut Vec<u8>, buf: &[u8; N], n: usize) {
+    let len = out.len();
+    out.extend_from_slice(buf);
+    out.truncate(len + n.min(N));
+}
 
 /// Appends lowercase hex of `bytes`.
 pub fn push_hex(out: &mut Vec<u8>, bytes: &[u8]) {
     out.reserve(bytes.len() * 2);
-    for &b in bytes {
-        out.push(HEX[usize::from(b >> 4)]);
-        out.push(HEX[usize::from(b & 0xf)]);
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut buf = [0u8; 16];
+        for (pair, &b) in buf.chunks_exact_mut(2).zip(c) {
+            pair.copy_from_slice(&HEX2[usize::from(b)]);
+        }
+        out.extend_from_slice(&buf);
     }
+    for &b in chunks.remainder() {
+        out.extend_from_slice(&HEX2[usize::from(b)]);
+    }
+}
+
+/// True for a byte that JSON text cannot carry as is (or that this writer escapes: DEL), and for
+/// every non-ASCII byte (which needs the UTF-8 check).
+#[inline(always)]
+const fn special(b: u8) -> bool {
+    b < 0x20 || b >= 0x7f || b == b'"' || b == b'\\'
+}
+
+/// True when every byte of `bytes` can be copied into a JSON string verbatim: printable ASCII
+/// other than `"` and `\`. Branch-free over 16-byte chunks, so it vectorizes.
+#[inline]
+fn plain(bytes: &[u8]) -> bool {
+    let mut chunks = bytes.chunks_exact(16);
+    for c in &mut chunks {
+        if c.iter().fold(false, |acc, &b| acc | special(b)) {
+            return false;
+        }
+    }
+    !chunks.remainder().iter().any(|&b| special(b))
 }
 
 /// Appends `s` as the inside of a JSON string (no quotes).
 fn push_escaped(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
+    if plain(bytes) {
+        out.extend_from_slice(bytes);
+        return;
+    }
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
         let esc: Option<&[u8]> = match b {
@@ -36,8 +120,7 @@ fn push_escaped(out: &mut Vec<u8>, s: &str) {
             Some(e) => out.extend_from_slice(e),
             None => {
                 out.extend_from_slice(b"\\u00");
-                out.push(HEX[usize::from(b >> 4)]);
-                out.push(HEX[usize::from(b & 0xf)]);
+                out.extend_from_slice(&HEX2[usize::from(b)]);
             }
         }
         start = i + 1;
@@ -48,6 +131,11 @@ fn push_escaped(out: &mut Vec<u8>, s: &str) {
 /// Appends `bytes` as the inside of a JSON string, replacing invalid UTF-8 with U+FFFD.
 /// Returns true when a replacement happened.
 fn push_lossy(out: &mut Vec<u8>, bytes: &[u8]) -> bool {
+    // The common case: printable ASCII, copied in one piece.
+    if plain(bytes) {
+        out.extend_from_slice(bytes);
+        return false;
+    }
     let mut replaced = false;
     for chunk in bytes.utf8_chunks() {
         push_escaped(out, chunk.valid());
@@ -68,17 +156,205 @@ pub fn ip16(bytes: [u8; 16]) -> IpAddr {
     }
 }
 
+/// Writes dotted IPv4 at `buf[at..]`; returns the position after it. `buf` must have 15 bytes
+/// of room after `at`.
+#[inline]
+fn ipv4_text(buf: &mut [u8], mut at: usize, octets: [u8; 4]) -> usize {
+    for (i, o) in octets.into_iter().enumerate() {
+        if i > 0 {
+            buf[at] = b'.';
+            at += 1;
+        }
+        let (digits, n) = OCTET[usize::from(o)];
+        buf[at..at + 3].copy_from_slice(&digits);
+        at += usize::from(n);
+    }
+    at
+}
+
+/// Writes one IPv6 group (lowercase hex, no leading zeros) at `buf[at..]`; returns the end.
+#[inline]
+fn group_text(buf: &mut [u8], at: usize, g: u16) -> usize {
+    let digits = [
+        HEX[usize::from(g >> 12)],
+        HEX[usize::from((g >> 8) & 0xf)],
+        HEX[usize::from((g >> 4) & 0xf)],
+        HEX[usize::from(g & 0xf)],
+    ];
+    // Significant digits: at least one.
+    let n = 4 - (g | 1).leading_zeros() as usize / 4;
+    buf[at..at + 4].copy_from_slice(&digits);
+    buf.copy_within(at + 4 - n..at + 4, at);
+    at + n
+}
+
+/// Writes an IPv6 address as `Ipv6Addr`'s `Display` does (RFC 5952: lowercase, no leading
+/// zeros, the first longest run of two or more zero groups as `::`) at `buf[at..]`; returns the
+/// end. `buf` must have 39 bytes of room after `at`. (IPv4-mapped addresses are not special
+/// here: [`push_ip16`] writes them as IPv4 before they get this far.)
+fn ipv6_text(buf: &mut [u8], mut at: usize, bytes: [u8; 16]) -> usize {
+    let mut groups = [0u16; 8];
+    for (g, pair) in groups.iter_mut().zip(bytes.chunks_exact(2)) {
+        *g = u16::from_be_bytes([pair[0], pair[1]]);
+    }
+    // The first longest run of zero groups.
+    let (mut best_start, mut best_len) = (0, 0);
+    let (mut cur_start, mut cur_len) = (0, 0);
+    for (i, &g) in groups.iter().enumerate() {
+        if g == 0 {
+            if cur_len == 0 {
+                cur_start = i;
+            }
+            cur_len += 1;
+            if cur_len > best_len {
+                (best_start, best_len) = (cur_start, cur_len);
+            }
+        } else {
+            cur_len = 0;
+        }
+    }
+    let groups_out = |buf: &mut [u8], mut at: usize, gs: &[u16]| {
+        for (i, &g) in gs.iter().enumerate() {
+            if i > 0 {
+                buf[at] = b':';
+                at += 1;
+            }
+            at = group_text(buf, at, g);
+        }
+        at
+    };
+    if best_len > 1 {
+        at = groups_out(buf, at, &groups[..best_start]);
+        buf[at..at + 2].copy_from_slice(b"::");
+        at += 2;
+        groups_out(buf, at, &groups[best_start + best_len..])
+    } else {
+        groups_out(buf, at, &groups)
+    }
+}
+
+/// Appends a 16-byte address field as a quoted JSON string, as [`ip16`]'s `Display` would
+/// write it (IPv4-mapped addresses as dotted IPv4).
+pub fn push_ip16(out: &mut Vec<u8>, bytes: [u8; 16]) {
+    let mut buf = [0u8; 48];
+    buf[0] = b'"';
+    let end = match bytes {
+        [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, a, b, c, d] => {
+            ipv4_text(&mut buf, 1, [a, b, c, d])
+        }
+        _ => ipv6_text(&mut buf, 1, bytes),
+    };
+    buf[end] = b'"';
+    put_prefix(out, &buf, end + 1);
+}
+
+/// Appends a 4-byte IPv4 address as a quoted dotted JSON string.
+pub fn push_ipv4(out: &mut Vec<u8>, octets: [u8; 4]) {
+    let mut buf = [0u8; 24];
+    buf[0] = b'"';
+    let end = ipv4_text(&mut buf, 1, octets);
+    buf[end] = b'"';
+    put_prefix(out, &buf, end + 1);
+}
+
 /// Formats a UUID in the canonical lowercase 8-4-4-4-12 form (WIRE.md §11.3: bytes in order).
 pub fn push_uuid(out: &mut Vec<u8>, u: [u8; 16]) {
-    for (i, chunk) in [&u[0..4], &u[4..6], &u[6..8], &u[8..10], &u[10..16]]
-        .iter()
-        .enumerate()
-    {
-        if i > 0 {
-            out.push(b'-');
-        }
-        push_hex(out, chunk);
+    let mut buf = [0u8; 36];
+    uuid_text(&mut buf, u);
+    out.extend_from_slice(&buf);
+}
+
+/// The 36 characters of a UUID's canonical form.
+#[inline]
+fn uuid_text(buf: &mut [u8; 36], u: [u8; 16]) {
+    // Where each byte's two digits go.
+    const AT: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+    for (&at, b) in AT.iter().zip(u) {
+        buf[at..at + 2].copy_from_slice(&HEX2[usize::from(b)]);
     }
+    for at in [8, 13, 18, 23] {
+        buf[at] = b'-';
+    }
+}
+
+/// Appends a MAC address as `aa:bb:cc:dd:ee:ff` (what `Mac`'s `Display` writes).
+pub fn push_mac(out: &mut Vec<u8>, m: [u8; 6]) {
+    let mut buf = [b':'; 17];
+    for (i, b) in m.into_iter().enumerate() {
+        buf[i * 3..i * 3 + 2].copy_from_slice(&HEX2[usize::from(b)]);
+    }
+    out.extend_from_slice(&buf);
+}
+
+/// Appends `v` in decimal.
+#[inline]
+pub fn push_u64(out: &mut Vec<u8>, v: u64) {
+    if v < 10 {
+        out.push(b'0' + v as u8);
+        return;
+    }
+    if let Ok(v) = u32::try_from(v) {
+        let mut buf = [0u8; 10];
+        let n = fmt_u32(&mut buf, v);
+        put_prefix(out, &buf, n);
+        return;
+    }
+    let mut buf = [0u8; 20];
+    let n = fmt_u64(&mut buf, v);
+    put_prefix(out, &buf, n);
+}
+
+/// Number of decimal digits of `v`.
+#[inline(always)]
+fn digits_u32(v: u32) -> usize {
+    match v {
+        0..=9 => 1,
+        10..=99 => 2,
+        100..=999 => 3,
+        1000..=9999 => 4,
+        10000..=99999 => 5,
+        100000..=999999 => 6,
+        1000000..=9999999 => 7,
+        10000000..=99999999 => 8,
+        100000000..=999999999 => 9,
+        _ => 10,
+    }
+}
+
+/// Writes `v` left-aligned in `buf`; returns the number of digits.
+#[inline]
+fn fmt_u32(buf: &mut [u8; 10], mut v: u32) -> usize {
+    let n = digits_u32(v);
+    let mut i = n;
+    while v >= 100 {
+        let r = (v % 100) as usize;
+        v /= 100;
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&DEC2[r]);
+    }
+    if v >= 10 {
+        buf[i - 2..i].copy_from_slice(&DEC2[v as usize]);
+    } else {
+        buf[i - 1] = b'0' + v as u8;
+    }
+    n
+}
+
+/// Writes `v` left-aligned in `buf`; returns the number of digits.
+fn fmt_u64(buf: &mut [u8; 20], mut v: u64) -> usize {
+    let mut tmp = [0u8; 20];
+    let mut i = tmp.len();
+    loop {
+        i -= 1;
+        tmp[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    let n = tmp.len() - i;
+    buf[..n].copy_from_slice(&tmp[i..]);
+    n
 }
 
 /// One JSON object being written.
@@ -94,7 +370,11 @@ impl<'a> Obj<'a> {
         Obj { out, first: true }
     }
 
+    /// Writes `,"k":` (no comma for the first key).
+    #[inline]
     fn key(&mut self, k: &str) {
+        // Room for the key and any fixed-size value, so the pushes below do not grow the buffer.
+        self.out.reserve(k.len() + 64);
         if !self.first {
             self.out.push(b',');
         }
@@ -105,10 +385,10 @@ impl<'a> Obj<'a> {
     }
 
     /// An unsigned integer.
+    #[inline]
     pub fn u64(&mut self, k: &str, v: u64) -> &mut Self {
         self.key(k);
-        let mut buf = itoa_buf();
-        self.out.extend_from_slice(fmt_u64(&mut buf, v));
+        push_u64(self.out, v);
         self
     }
 
@@ -118,9 +398,7 @@ impl<'a> Obj<'a> {
         if v < 0 {
             self.out.push(b'-');
         }
-        let mut buf = itoa_buf();
-        self.out
-            .extend_from_slice(fmt_u64(&mut buf, v.unsigned_abs()));
+        push_u64(self.out, v.unsigned_abs());
         self
     }
 
@@ -152,12 +430,14 @@ impl<'a> Obj<'a> {
     /// replacement happened.
     pub fn text(&mut self, k: &str, raw: &[u8], shown: &[u8]) -> &mut Self {
         self.key(k);
+        self.out.reserve(shown.len() + 2);
         self.out.push(b'"');
         let replaced = push_lossy(self.out, shown);
         self.out.push(b'"');
         if replaced {
-            self.key(&format!("{k}_hex"));
-            self.out.push(b'"');
+            self.out.extend_from_slice(b",\"");
+            self.out.extend_from_slice(k.as_bytes());
+            self.out.extend_from_slice(b"_hex\":\"");
             push_hex(self.out, raw);
             self.out.push(b'"');
         }
@@ -175,19 +455,60 @@ impl<'a> Obj<'a> {
 
     /// An IP address as text.
     pub fn ip(&mut self, k: &str, v: IpAddr) -> &mut Self {
-        self.str(k, &v.to_string())
+        match v {
+            IpAddr::V4(a) => self.ipv4(k, a.octets()),
+            IpAddr::V6(a) => {
+                self.key(k);
+                let mut buf = [0u8; 48];
+                buf[0] = b'"';
+                let end = match a.to_ipv4_mapped() {
+                    // `Ipv6Addr`'s own form for a mapped address.
+                    Some(v4) => {
+                        buf[1..8].copy_from_slice(b"::ffff:");
+                        ipv4_text(&mut buf, 8, v4.octets())
+                    }
+                    None => ipv6_text(&mut buf, 1, a.octets()),
+                };
+                buf[end] = b'"';
+                put_prefix(self.out, &buf, end + 1);
+                self
+            }
+        }
+    }
+
+    /// A 16-byte address field (WIRE.md §11.2) as text: IPv4-mapped addresses as dotted IPv4.
+    #[inline]
+    pub fn ip16(&mut self, k: &str, v: [u8; 16]) -> &mut Self {
+        self.key(k);
+        push_ip16(self.out, v);
+        self
     }
 
     /// A 4-byte IPv4 address as dotted text.
+    #[inline]
     pub fn ipv4(&mut self, k: &str, v: [u8; 4]) -> &mut Self {
-        self.ip(k, IpAddr::V4(Ipv4Addr::from(v)))
+        self.key(k);
+        push_ipv4(self.out, v);
+        self
     }
 
     /// A UUID in its canonical text form.
+    #[inline]
     pub fn uuid(&mut self, k: &str, v: [u8; 16]) -> &mut Self {
         self.key(k);
+        let mut buf = [b'"'; 38];
+        let mut text = [0u8; 36];
+        uuid_text(&mut text, v);
+        buf[1..37].copy_from_slice(&text);
+        self.out.extend_from_slice(&buf);
+        self
+    }
+
+    /// A MAC address as `aa:bb:cc:dd:ee:ff`.
+    pub fn mac(&mut self, k: &str, v: [u8; 6]) -> &mut Self {
+        self.key(k);
         self.out.push(b'"');
-        push_uuid(self.out, v);
+        push_mac(self.out, v);
         self.out.push(b'"');
         self
     }
@@ -252,26 +573,10 @@ impl<'a> Obj<'a> {
     }
 }
 
-fn itoa_buf() -> [u8; 20] {
-    [0; 20]
-}
-
-fn fmt_u64(buf: &mut [u8; 20], mut v: u64) -> &[u8] {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    &buf[i..]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::Ipv4Addr;
 
     fn one(f: impl FnOnce(&mut Obj<'_>)) -> String {
         let mut out = Vec::new();
@@ -336,5 +641,174 @@ mod tests {
             }),
             "{\"u\":\"00010203-0405-0607-0809-0a0b0c0d0e0f\"}\n"
         );
+    }
+    /// `Ipv6Addr`'s `Display` of `bytes`, as the writer must reproduce it (mapped as IPv4).
+    fn std_ip16(bytes: [u8; 16]) -> String {
+        format!("\"{}\"", ip16(bytes))
+    }
+
+    fn ours_ip16(bytes: [u8; 16]) -> String {
+        let mut out = Vec::new();
+        push_ip16(&mut out, bytes);
+        String::from_utf8(out).unwrap()
+    }
+
+    /// A small deterministic generator (xorshift), so the tests need no crate.
+    fn rng(seed: &mut u64) -> u64 {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        *seed
+    }
+
+    #[test]
+    fn ipv6_text_matches_std_for_every_zero_pattern() {
+        // Every pattern of zero and non-zero groups (the RFC 5952 compression rules: longest
+        // run, first of equal runs, no `::` for a single zero group), each with several group
+        // values (leading zeros dropped: 1, 2, 3 and 4 hex digits).
+        let values = [0x1u16, 0xab, 0xf00, 0xffff, 0x2001, 0x10];
+        let mut seed = 0x9e37_79b9_7f4a_7c15;
+        for pattern in 0u32..256 {
+            for round in 0..24 {
+                let mut bytes = [0u8; 16];
+                for g in 0..8 {
+                    if pattern & (1 << g) != 0 {
+                        let v = if round < values.len() {
+                            values[(round + g) % values.len()]
+                        } else {
+                            (rng(&mut seed) as u16).max(1)
+                        };
+                        bytes[2 * g..2 * g + 2].copy_from_slice(&v.to_be_bytes());
+                    }
+                }
+                assert_eq!(ours_ip16(bytes), std_ip16(bytes), "{bytes:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn ip_text_matches_std_on_random_and_mapped_addresses() {
+        let mut seed = 1;
+        for _ in 0..200_000 {
+            let a = rng(&mut seed);
+            let b = rng(&mut seed);
+            let mut bytes = [0u8; 16];
+            bytes[..8].copy_from_slice(&a.to_be_bytes());
+            bytes[8..].copy_from_slice(&b.to_be_bytes());
+            // Zero some groups often, so runs of zeros are common.
+            for g in 0..8 {
+                if (a >> (g * 3)) & 3 == 0 {
+                    bytes[2 * g] = 0;
+                    bytes[2 * g + 1] = 0;
+                }
+            }
+            assert_eq!(ours_ip16(bytes), std_ip16(bytes), "{bytes:?}");
+            // IPv4-mapped, and IPv4 as its own 4 bytes.
+            let mut mapped = [0u8; 16];
+            mapped[10] = 0xff;
+            mapped[11] = 0xff;
+            mapped[12..].copy_from_slice(&bytes[..4]);
+            assert_eq!(ours_ip16(mapped), std_ip16(mapped));
+            let v4: [u8; 4] = bytes[..4].try_into().unwrap();
+            let mut out = Vec::new();
+            push_ipv4(&mut out, v4);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                format!("\"{}\"", Ipv4Addr::from(v4))
+            );
+            // The generic `ip` (IPv6 kept as IPv6, so a mapped address gets `::ffff:`).
+            for addr in [
+                IpAddr::V6(Ipv6Addr::from(bytes)),
+                IpAddr::V6(Ipv6Addr::from(mapped)),
+                IpAddr::V4(Ipv4Addr::from(v4)),
+            ] {
+                assert_eq!(
+                    one(|o| {
+                        o.ip("a", addr);
+                    }),
+                    format!("{{\"a\":\"{addr}\"}}\n")
+                );
+            }
+        }
+        for special in [[0u8; 16], [0xff; 16], {
+            let mut l = [0u8; 16];
+            l[15] = 1;
+            l
+        }] {
+            assert_eq!(ours_ip16(special), std_ip16(special));
+        }
+        for o in 0..=255u8 {
+            let mut out = Vec::new();
+            push_ipv4(&mut out, [o, 0, o, 255 - o]);
+            let want = format!("\"{}\"", Ipv4Addr::new(o, 0, o, 255 - o));
+            assert_eq!(String::from_utf8(out).unwrap(), want);
+        }
+    }
+
+    #[test]
+    fn numbers_match_std() {
+        let mut seed = 7;
+        let check = |v: u64| {
+            let mut out = Vec::new();
+            push_u64(&mut out, v);
+            assert_eq!(String::from_utf8(out).unwrap(), v.to_string());
+        };
+        for v in 0..100_000 {
+            check(v);
+        }
+        let mut p = 1u64;
+        for _ in 0..20 {
+            for d in [p - 1, p, p + 1, p.saturating_mul(9)] {
+                check(d);
+            }
+            p = p.saturating_mul(10);
+        }
+        for v in [u64::from(u32::MAX), u64::from(u32::MAX) + 1, u64::MAX] {
+            check(v);
+        }
+        for _ in 0..100_000 {
+            let r = rng(&mut seed);
+            check(r);
+            check(r >> 32);
+            check(r >> (r % 64));
+        }
+    }
+
+    #[test]
+    fn hex_mac_and_escapes_match_the_plain_forms() {
+        let bytes: Vec<u8> = (0..=255u8).chain(0..=40u8).collect();
+        for n in 0..bytes.len() {
+            let mut out = Vec::new();
+            push_hex(&mut out, &bytes[..n]);
+            let want: String = bytes[..n].iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(String::from_utf8(out).unwrap(), want);
+        }
+        let m = estreamer_codec::Mac([0, 0x1b, 0xa2, 0xff, 0x10, 9]);
+        let mut out = Vec::new();
+        push_mac(&mut out, m.0);
+        assert_eq!(String::from_utf8(out).unwrap(), m.to_string());
+        let u = estreamer_codec::Uuid(core::array::from_fn(|i| (i * 37) as u8));
+        let mut out = Vec::new();
+        push_uuid(&mut out, u.0);
+        assert_eq!(String::from_utf8(out).unwrap(), u.to_string());
+        // Every single byte, alone and inside plain text of each length around the 16-byte
+        // chunks of the fast scan, against serde_json's reading of the result.
+        for b in 0..=255u8 {
+            for len in [0usize, 1, 15, 16, 17, 40] {
+                for at in [0, len / 2, len] {
+                    let mut raw = vec![b'a'; len];
+                    raw.insert(at, b);
+                    let s = one(|o| {
+                        o.text("t", &raw, &raw);
+                    });
+                    let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+                    assert_eq!(v["t"], String::from_utf8_lossy(&raw).as_ref(), "{raw:?}");
+                    assert_eq!(v.get("t_hex").is_some(), std::str::from_utf8(&raw).is_err());
+                    if b == 0x7f {
+                        assert!(s.contains("\\u007f"));
+                    }
+                }
+            }
+        }
     }
 }
