@@ -5,5 +5,9 @@
 #![forbid(unsafe_code)]
 
 pub mod certs;
+pub mod connect;
 pub mod identity;
+pub mod resume;
+pub mod server;
 pub mod session;
+pub mod tls;

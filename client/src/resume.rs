@@ -1,0 +1,355 @@
+//! Resuming without losing or repeating events: the bookmark and the duplicate window.
+//!
+//! # Bookmark (WIRE.md §3.1)
+//! The bookmark is the largest record-header archive timestamp among the records the sink
+//! has accepted. A new session starts at that second, so the server sends again every record
+//! of that second that was already written (it keeps no per-client history): those are the
+//! duplicates the window below drops. Metadata records carry archive timestamp 0 and never
+//! move the bookmark. Archive timestamps exist only with the extended record header (request
+//! flag bit 23), which `estreamer stream` therefore always requests.
+//!
+//! # Duplicate key (decision)
+//! A record the server sends again is the same record: the same bytes. The key of a record
+//! is therefore a 128-bit XXH3 hash of its record type and its whole body, which contains
+//! each family's identity - intrusion events: device ID, event ID, event second; connection
+//! events: device, instance, connection counter, first and last packet seconds; file and
+//! malware events: device, connection identity and file/event identity; discovery and user
+//! records: device, event second and microsecond in the discovery header - together with
+//! everything else. A content key never merges two different records (a connection's
+//! start and end records share the connection identity but not their bytes), and needs no
+//! table of identity fields per record type that a new FMC version could silently outgrow.
+//!
+//! # Window and resume point (decision)
+//! Archive timestamps are not strictly ordered in a stream (devices forward store-and-forward;
+//! the synthesizer's streams go back by up to 2 s), so resuming exactly at the bookmark, as
+//! Cisco's client does, can lose the records a little older than the newest one written that
+//! had not arrived yet. A resumed session therefore starts `slack` seconds before the
+//! bookmark, and the window keeps the keys of records with archive timestamps within `slack`
+//! seconds of the newest one seen: everything the server sends again is in it, bounded to `capacity` keys (oldest out first; evictions are counted so a
+//! user can see the bound was too small). Records with archive timestamp 0 (metadata, or a
+//! standard header) are not deduplicated: metadata repeated in each session is harmless and
+//! is needed to render. The bookmark file stores the window, so the protection survives a
+//! restart of the process, not only a reconnect.
+//!
+//! # File format
+//! `estreamer-bookmark 1\n`, then `archive_timestamp <u32>\n`, then one line per key
+//! `<archive timestamp> <32 hex digits>\n`. Written to a temporary file in the same
+//! directory, synced, then renamed over the old one: a crash leaves the old or the new
+//! bookmark, never a torn one.
+
+use std::collections::{HashSet, VecDeque};
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// A duplicate-window key: XXH3-128 of the record type and body.
+pub type RecordKey = u128;
+
+/// The key of a record: its record type and its body.
+pub fn record_key(record_type: u32, body: &[u8]) -> RecordKey {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&record_type.to_be_bytes());
+    h.update(body);
+    h.digest128()
+}
+
+/// Default number of keys the window holds (about 40 bytes each in memory).
+pub const DEFAULT_WINDOW: usize = 1 << 20;
+
+/// Default age, in archive seconds behind the newest record, after which a key leaves the
+/// window; also how far before the bookmark a resumed session starts.
+pub const DEFAULT_SLACK: u32 = 5;
+
+/// The bounded window of recently written records.
+#[derive(Debug, Clone)]
+pub struct DedupWindow {
+    set: HashSet<RecordKey, BuildXxh>,
+    order: VecDeque<(u32, RecordKey)>,
+    capacity: usize,
+    slack: u32,
+    newest: u32,
+    evicted_early: u64,
+}
+
+/// What [`DedupWindow::check`] decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Not seen: write it.
+    New,
+    /// Seen in this window: drop it.
+    Duplicate,
+    /// Archive timestamp 0: not deduplicated.
+    Unchecked,
+}
+
+impl DedupWindow {
+    /// A window of at most `capacity` keys, keeping keys `slack` seconds behind the newest.
+    pub fn new(capacity: usize, slack: u32) -> Self {
+        DedupWindow {
+            set: HashSet::with_capacity_and_hasher(capacity.min(1 << 16), BuildXxh),
+            order: VecDeque::new(),
+            capacity: capacity.max(1),
+            slack,
+            newest: 0,
+            evicted_early: 0,
+        }
+    }
+
+    /// Checks a record and, if new, remembers it.
+    pub fn check(&mut self, archive_timestamp: u32, key: RecordKey) -> Verdict {
+        if archive_timestamp == 0 {
+            return Verdict::Unchecked;
+        }
+        if self.set.contains(&key) {
+            return Verdict::Duplicate;
+        }
+        self.insert(archive_timestamp, key);
+        Verdict::New
+    }
+
+    fn insert(&mut self, ts: u32, key: RecordKey) {
+        self.newest = self.newest.max(ts);
+        self.set.insert(key);
+        self.order.push_back((ts, key));
+        let horizon = self.newest.saturating_sub(self.slack);
+        while let Some(&(t, k)) = self.order.front() {
+            let too_old = t < horizon;
+            let too_many = self.order.len() > self.capacity;
+            if !(too_old || too_many) {
+                break;
+            }
+            if too_many && !too_old {
+                self.evicted_early += 1;
+            }
+            self.order.pop_front();
+            self.set.remove(&k);
+        }
+    }
+
+    /// Keys held.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Whether the window is empty.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// Keys pushed out by the capacity bound while still within the slack: duplicates of
+    /// those would not be caught. Non-zero means the window is too small for the rate.
+    pub fn evicted_early(&self) -> u64 {
+        self.evicted_early
+    }
+
+    /// The keys held with their archive timestamps, oldest first.
+    pub fn entries(&self) -> impl Iterator<Item = (u32, RecordKey)> + '_ {
+        self.order.iter().copied()
+    }
+}
+
+/// The resume point: a bookmark plus the window at the time it was taken.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Bookmark {
+    /// Largest archive timestamp written (0: none yet).
+    pub archive_timestamp: u32,
+    /// Window keys with their archive timestamps, oldest first.
+    pub keys: Vec<(u32, RecordKey)>,
+}
+
+impl Bookmark {
+    /// The bookmark of a window.
+    pub fn of(archive_timestamp: u32, window: &DedupWindow) -> Bookmark {
+        Bookmark {
+            archive_timestamp,
+            keys: window.entries().collect(),
+        }
+    }
+
+    /// A window holding this bookmark's keys.
+    pub fn window(&self, capacity: usize, slack: u32) -> DedupWindow {
+        let mut w = DedupWindow::new(capacity, slack);
+        for &(ts, k) in &self.keys {
+            if ts != 0 && !w.set.contains(&k) {
+                w.insert(ts, k);
+            }
+        }
+        w
+    }
+
+    /// The file's text.
+    pub fn to_text(&self) -> String {
+        let mut s = String::with_capacity(48 + self.keys.len() * 45);
+        s.push_str("estreamer-bookmark 1\n");
+        s.push_str(&format!("archive_timestamp {}\n", self.archive_timestamp));
+        for (ts, k) in &self.keys {
+            s.push_str(&format!("{ts} {k:032x}\n"));
+        }
+        s
+    }
+
+    /// Parses the file's text.
+    pub fn from_text(text: &str) -> Result<Bookmark, String> {
+        let mut lines = text.lines();
+        if lines.next() != Some("estreamer-bookmark 1") {
+            return Err(
+                "not an estreamer bookmark (first line is not `estreamer-bookmark 1`)".into(),
+            );
+        }
+        let ts = lines
+            .next()
+            .and_then(|l| l.strip_prefix("archive_timestamp "))
+            .and_then(|v| v.parse::<u32>().ok())
+            .ok_or("second line is not `archive_timestamp <u32>`")?;
+        let mut keys = Vec::new();
+        for (i, line) in lines.enumerate() {
+            let (t, k) = line
+                .split_once(' ')
+                .ok_or_else(|| format!("key line {} has no space", i + 3))?;
+            let t = t
+                .parse::<u32>()
+                .map_err(|e| format!("key line {}: {e}", i + 3))?;
+            let k = u128::from_str_radix(k, 16).map_err(|e| format!("key line {}: {e}", i + 3))?;
+            keys.push((t, k));
+        }
+        Ok(Bookmark {
+            archive_timestamp: ts,
+            keys,
+        })
+    }
+
+    /// Loads a bookmark file; `Ok(None)` when it does not exist.
+    pub fn load(path: &Path) -> io::Result<Option<Bookmark>> {
+        match fs::read_to_string(path) {
+            Ok(text) => Bookmark::from_text(&text).map(Some).map_err(|e| {
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("{}: {e}", path.display()),
+                )
+            }),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Writes the bookmark atomically: temporary file, sync, rename.
+    pub fn save(&self, path: &Path) -> io::Result<()> {
+        let tmp = tmp_path(path);
+        {
+            let mut f = fs::File::create(&tmp)?;
+            f.write_all(self.to_text().as_bytes())?;
+            f.sync_all()?;
+        }
+        fs::rename(&tmp, path)
+    }
+}
+
+fn tmp_path(path: &Path) -> PathBuf {
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_else(|| "bookmark".into());
+    name.push(".tmp");
+    path.with_file_name(name)
+}
+
+/// The keys are already uniform hashes: use their low 64 bits as the table hash.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuildXxh;
+
+impl std::hash::BuildHasher for BuildXxh {
+    type Hasher = KeyHasher;
+    fn build_hasher(&self) -> KeyHasher {
+        KeyHasher(0)
+    }
+}
+
+/// Hasher for [`RecordKey`]s (see [`BuildXxh`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u128(&mut self, v: u128) {
+        self.0 ^= v as u64;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicates_within_window_are_caught() {
+        let mut w = DedupWindow::new(10, 2);
+        let a = record_key(400, b"event a");
+        let b = record_key(400, b"event b");
+        assert_eq!(w.check(100, a), Verdict::New);
+        assert_eq!(w.check(100, b), Verdict::New);
+        assert_eq!(w.check(100, a), Verdict::Duplicate);
+        assert_eq!(w.check(0, a), Verdict::Unchecked);
+        // Same body, other record type: another record.
+        assert_eq!(w.check(100, record_key(71, b"event a")), Verdict::New);
+    }
+
+    #[test]
+    fn keys_age_out_after_slack_and_capacity_counts_early_evictions() {
+        let mut w = DedupWindow::new(3, 2);
+        for (i, ts) in [100u32, 100, 101].iter().enumerate() {
+            assert_eq!(w.check(*ts, i as u128 + 1), Verdict::New);
+        }
+        // ts 103: horizon 101, the two keys of second 100 leave.
+        assert_eq!(w.check(103, 10), Verdict::New);
+        assert_eq!(w.len(), 2);
+        assert_eq!(w.evicted_early(), 0);
+        assert_eq!(w.check(100, 1), Verdict::New, "aged out, so seen as new");
+        // Capacity 3: a fourth key within the slack pushes one out early.
+        w.check(103, 11);
+        w.check(103, 12);
+        assert!(w.evicted_early() >= 1);
+        assert!(w.len() <= 3);
+    }
+
+    #[test]
+    fn bookmark_text_round_trip_and_rejects() {
+        let mut w = DedupWindow::new(100, 5);
+        w.check(1_700_000_000, record_key(400, b"x"));
+        w.check(1_700_000_001, record_key(400, b"y"));
+        let b = Bookmark::of(1_700_000_001, &w);
+        let text = b.to_text();
+        assert!(text.starts_with("estreamer-bookmark 1\narchive_timestamp 1700000001\n"));
+        assert_eq!(Bookmark::from_text(&text).unwrap(), b);
+        let w2 = b.window(100, 5);
+        let mut w2 = w2;
+        assert_eq!(
+            w2.check(1_700_000_001, record_key(400, b"y")),
+            Verdict::Duplicate
+        );
+        assert!(Bookmark::from_text("{\"1\": 5}").is_err());
+        assert!(Bookmark::from_text("estreamer-bookmark 1\narchive_timestamp x\n").is_err());
+        assert!(Bookmark::from_text("estreamer-bookmark 1\narchive_timestamp 1\n5 zz\n").is_err());
+    }
+
+    #[test]
+    fn save_is_atomic_and_load_of_missing_is_none() {
+        let dir = std::env::temp_dir().join(format!("estreamer-bm-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("bookmark");
+        assert_eq!(Bookmark::load(&path).unwrap(), None);
+        let b = Bookmark {
+            archive_timestamp: 42,
+            keys: vec![(42, 7)],
+        };
+        b.save(&path).unwrap();
+        assert_eq!(Bookmark::load(&path).unwrap(), Some(b));
+        assert!(!tmp_path(&path).exists());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,612 @@
+//! A real eStreamer test server (TLS, client certificates required) for `estreamer serve`,
+//! the demo and every integration test.
+//!
+//! It serves the Event Data records of a capture (a server-to-client byte stream, bundles
+//! flattened) the way a Management Center does:
+//! * TLS with a required client certificate from the PKI's CA: a client without one, or with
+//!   one from another CA, fails the handshake and gets no eStreamer message at all.
+//! * The first message must be an Event Stream Request; anything else is answered with an
+//!   Error message (code 1) and the connection closes. In extended mode (bit 30) it sends
+//!   Streaming Information offering service 6667 and requires a Streaming Request for 6667.
+//! * The initial timestamp selects the records: `genesis` every record, a time every record
+//!   archived at or after it, `now` only metadata (archive timestamp 0), since a capture has
+//!   nothing newer than the connection. Metadata is always sent.
+//! * Request flag bit 23 selects the 16-byte record header with the archive timestamp; without
+//!   it records go out with the 8-byte header.
+//! * Extended mode: records go out in Message Bundles (inner header version 0, WIRE.md §4.4),
+//!   at most `window` bundles unacknowledged. Plain mode: Event Data messages one by one, at
+//!   most `window * bundle_records` unacknowledged (the client's Null means "ready for more").
+//! * When everything is sent it sends a Null keep-alive every `keepalive` and stays connected.
+//!
+//! Fault injection for tests (each happens once per server, on the first connection that
+//! reaches it): drop the connection after N records, send corrupt bytes after N records, or
+//! send an Error message after N records and close.
+
+use std::net::SocketAddr;
+use std::ops::Range;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::time::Duration;
+
+use estreamer_codec::{
+    Body, DecodeOptions, Encode, ErrorMessage, EventData, HeaderMode, InitialTimestamp, Message,
+    MessageType, Messages, Null, RecordType, RequestFlags, Service, ServiceLengthConvention,
+    StreamDecoder, encode_bundle, encode_streaming_information,
+};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+
+use crate::session::ESTREAMER_SERVICE;
+
+/// The records a server serves, parsed once from a capture.
+#[derive(Debug, Clone, Default)]
+pub struct Capture {
+    bytes: Vec<u8>,
+    records: Vec<CapturedRecord>,
+}
+
+#[derive(Debug, Clone)]
+struct CapturedRecord {
+    type_word: u32,
+    archive_timestamp: u32,
+    reserved: u32,
+    body: Range<usize>,
+}
+
+impl Capture {
+    /// Parses a server-to-client byte stream (record headers decided per message, as
+    /// `estreamer decode` does); every Event Data record, standalone or bundled, in order.
+    /// Returns an error text for a stream that does not frame.
+    pub fn parse(stream: &[u8]) -> Result<Capture, String> {
+        let mut c = Capture::default();
+        let opts = DecodeOptions {
+            max_message_length: u32::MAX,
+            header_mode: HeaderMode::Auto,
+        };
+        for m in Messages::new(stream, opts) {
+            let m = m.map_err(|e| format!("the capture does not decode: {e}"))?;
+            c.add(&m)?;
+        }
+        Ok(c)
+    }
+
+    fn add(&mut self, m: &Message<'_>) -> Result<(), String> {
+        match m.decode_body(HeaderMode::Auto) {
+            Ok(Body::EventData(d)) => {
+                let start = self.bytes.len();
+                self.bytes.extend_from_slice(d.body);
+                let ext = d.extension.unwrap_or_default();
+                self.records.push(CapturedRecord {
+                    type_word: d.record_type_word,
+                    archive_timestamp: ext.archive_timestamp,
+                    reserved: ext.reserved,
+                    body: start..self.bytes.len(),
+                });
+            }
+            Ok(Body::Bundle(b)) => {
+                for inner in b.messages() {
+                    let inner = inner.map_err(|e| format!("a bundle in the capture: {e}"))?;
+                    self.add(&inner)?;
+                }
+            }
+            Ok(_) => {}
+            Err(e) => return Err(format!("a message of the capture: {e}")),
+        }
+        Ok(())
+    }
+
+    /// Number of records.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Whether there are no records.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Records that a request starting at `start` gets, as indices.
+    fn selected(&self, start: InitialTimestamp) -> Vec<usize> {
+        self.records
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                r.archive_timestamp == 0
+                    || match start {
+                        InitialTimestamp::Genesis => true,
+                        InitialTimestamp::Now => false,
+                        InitialTimestamp::At(t) => r.archive_timestamp >= t,
+                    }
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    fn event_data(&self, i: usize, extended_header: bool) -> Option<EventData<'_>> {
+        let r = self.records.get(i)?;
+        let body = self.bytes.get(r.body.clone())?;
+        let t = RecordType(r.type_word);
+        let mut d = if extended_header {
+            EventData::extended(t, r.archive_timestamp, r.reserved, body)
+        } else {
+            EventData::standard(t, body)
+        };
+        d.record_type_word = r.type_word;
+        Some(d)
+    }
+}
+
+/// A fault the server injects once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// Close the TCP connection (no TLS close, no message) after this many records.
+    DropAfter(u64),
+    /// Send bytes that do not frame (a message header with version 0x7777) after this many
+    /// records, then close.
+    CorruptAfter(u64),
+    /// Send an Error message with this code and text after this many records, then close.
+    ErrorAfter(u64, i32, String),
+}
+
+/// Test server settings.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// What to serve.
+    pub capture: Arc<Capture>,
+    /// Records per bundle (extended mode).
+    pub bundle_records: usize,
+    /// Unacknowledged bundles allowed in flight.
+    pub window: usize,
+    /// Null keep-alive interval when idle.
+    pub keepalive: Duration,
+    /// How long to wait for the client's request.
+    pub request_timeout: Duration,
+    /// Faults to inject, each once.
+    pub faults: Vec<Fault>,
+}
+
+impl ServeConfig {
+    /// Defaults: 512 records per bundle, 4 bundles in flight, keep-alive every 10 s.
+    pub fn new(capture: Capture) -> Self {
+        ServeConfig {
+            capture: Arc::new(capture),
+            bundle_records: 512,
+            window: 4,
+            keepalive: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            faults: Vec::new(),
+        }
+    }
+}
+
+/// Counters shared by every connection.
+#[derive(Debug, Default)]
+pub struct ServerStats {
+    /// TLS connections accepted (handshake done).
+    pub sessions: AtomicU64,
+    /// Handshakes that failed (no or foreign client certificate, not TLS).
+    pub handshake_failures: AtomicU64,
+    /// Records sent.
+    pub records: AtomicU64,
+    /// Null acknowledgements received.
+    pub acks: AtomicU64,
+    /// Keep-alives sent.
+    pub keepalives: AtomicU64,
+    /// Error messages sent.
+    pub errors_sent: AtomicU64,
+}
+
+/// A running server.
+#[derive(Debug)]
+pub struct ServerHandle {
+    /// The address it listens on.
+    pub local_addr: SocketAddr,
+    /// Its counters.
+    pub stats: Arc<ServerStats>,
+    stop: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl ServerHandle {
+    /// Stops accepting and closes every connection.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+}
+
+struct Shared {
+    config: ServeConfig,
+    tls: tokio_rustls::TlsAcceptor,
+    stats: Arc<ServerStats>,
+    faults_fired: Vec<AtomicBool>,
+    next_connection: AtomicU32,
+}
+
+/// Binds `addr` and serves until [`ServerHandle::shutdown`].
+pub async fn serve(
+    addr: SocketAddr,
+    tls: rustls::ServerConfig,
+    config: ServeConfig,
+) -> std::io::Result<ServerHandle> {
+    let listener = TcpListener::bind(addr).await?;
+    let local_addr = listener.local_addr()?;
+    let stats = Arc::new(ServerStats::default());
+    let (stop, stop_rx) = watch::channel(false);
+    let shared = Arc::new(Shared {
+        faults_fired: config
+            .faults
+            .iter()
+            .map(|_| AtomicBool::new(false))
+            .collect(),
+        config,
+        tls: tokio_rustls::TlsAcceptor::from(Arc::new(tls)),
+        stats: stats.clone(),
+        next_connection: AtomicU32::new(1),
+    });
+    let task = tokio::spawn(accept_loop(listener, shared, stop_rx));
+    Ok(ServerHandle {
+        local_addr,
+        stats,
+        stop,
+        task,
+    })
+}
+
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
+    let mut tasks = tokio::task::JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = stop.changed() => break,
+            accepted = listener.accept() => {
+                let Ok((tcp, _peer)) = accepted else { continue };
+                let _ = tcp.set_nodelay(true);
+                let shared = shared.clone();
+                let stop = stop.clone();
+                tasks.spawn(async move {
+                    let mut stop = stop;
+                    tokio::select! {
+                        _ = stop.changed() => {}
+                        _ = connection(tcp, shared) => {}
+                    }
+                });
+            }
+        }
+        while tasks.try_join_next().is_some() {}
+    }
+    tasks.shutdown().await;
+}
+
+/// What the client sent, as the reader task reports it.
+struct ClientState {
+    acks: AtomicU64,
+    closed: AtomicBool,
+    notify: Notify,
+}
+
+async fn connection(tcp: tokio::net::TcpStream, shared: Arc<Shared>) {
+    let tls = match shared.tls.accept(tcp).await {
+        Ok(s) => s,
+        Err(_) => {
+            // Client authentication failed (or not TLS): close without a message, as the FMC.
+            shared
+                .stats
+                .handshake_failures
+                .fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+    };
+    shared.stats.sessions.fetch_add(1, Ordering::Relaxed);
+    let connection_id = shared.next_connection.fetch_add(1, Ordering::Relaxed);
+    let (mut rd, mut wr) = tokio::io::split(tls);
+    let mut decoder = StreamDecoder::new(DecodeOptions::default());
+    let timeout = shared.config.request_timeout;
+
+    // 1. The Event Stream Request.
+    let request = match tokio::time::timeout(timeout, next_message(&mut rd, &mut decoder)).await {
+        Ok(Ok(Some(m))) => m,
+        _ => return,
+    };
+    let (start, flags) = match request {
+        Request::EventStream(start, flags) => (start, flags),
+        Request::Other(t) => {
+            let text =
+                format!("the first message must be an Event Stream Request (type 2), not type {t}");
+            send_error(&mut wr, &shared, 1, &text).await;
+            return;
+        }
+        Request::Bad(text) => {
+            send_error(&mut wr, &shared, 1, &text).await;
+            return;
+        }
+        Request::Null => {
+            send_error(
+                &mut wr,
+                &shared,
+                1,
+                "the first message must be an Event Stream Request (type 2), not a Null",
+            )
+            .await;
+            return;
+        }
+        Request::Streaming(_) => {
+            send_error(&mut wr, &shared, 1, "the first message must be an Event Stream Request (type 2), not a Streaming Request").await;
+            return;
+        }
+    };
+    let extended = flags.contains(RequestFlags::EXTENDED_REQUESTS);
+    let extended_header = flags.contains(RequestFlags::ARCHIVE_TIMESTAMPS);
+
+    // 2. Extended mode: Streaming Information, then the Streaming Request.
+    let mut start = start;
+    if extended {
+        let mut out = Vec::new();
+        let svc = Service {
+            service_id: ESTREAMER_SERVICE,
+            flags: 0,
+            initial_timestamp: 0,
+            entries: &[],
+        };
+        if encode_streaming_information(&mut out, ServiceLengthConvention::IncludingHeader, [svc])
+            .is_err()
+            || wr.write_all(&out).await.is_err()
+        {
+            return;
+        }
+        match tokio::time::timeout(timeout, next_message(&mut rd, &mut decoder)).await {
+            Ok(Ok(Some(Request::Streaming(ts)))) => start = ts,
+            Ok(Ok(Some(Request::Bad(text)))) => {
+                send_error(&mut wr, &shared, 1, &text).await;
+                return;
+            }
+            Ok(Ok(Some(_))) => {
+                send_error(
+                    &mut wr,
+                    &shared,
+                    1,
+                    "expected a Streaming Request (type 2049) for service 6667",
+                )
+                .await;
+                return;
+            }
+            _ => return,
+        }
+    }
+
+    // 3. Stream, reading acknowledgements beside.
+    let client = Arc::new(ClientState {
+        acks: AtomicU64::new(0),
+        closed: AtomicBool::new(false),
+        notify: Notify::new(),
+    });
+    let reader = {
+        let client = client.clone();
+        let stats = shared.stats.clone();
+        tokio::spawn(async move {
+            loop {
+                match next_message(&mut rd, &mut decoder).await {
+                    Ok(Some(Request::Null)) => {
+                        client.acks.fetch_add(1, Ordering::Relaxed);
+                        stats.acks.fetch_add(1, Ordering::Relaxed);
+                        client.notify.notify_one();
+                    }
+                    Ok(Some(_)) => {}
+                    Ok(None) | Err(_) => {
+                        client.closed.store(true, Ordering::Relaxed);
+                        client.notify.notify_one();
+                        return;
+                    }
+                }
+            }
+        })
+    };
+    let _ = stream_records(
+        &mut wr,
+        &shared,
+        &client,
+        connection_id,
+        start,
+        extended,
+        extended_header,
+    )
+    .await;
+    reader.abort();
+}
+
+async fn send_error<W: AsyncWriteExt + Unpin>(wr: &mut W, shared: &Shared, code: i32, text: &str) {
+    if let Ok(b) = ErrorMessage::new(code, text.as_bytes()).to_bytes() {
+        let _ = wr.write_all(&b).await;
+        let _ = wr.flush().await;
+        let _ = wr.shutdown().await;
+        shared.stats.errors_sent.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Returns when the connection ends.
+async fn stream_records<W: AsyncWriteExt + Unpin>(
+    wr: &mut W,
+    shared: &Shared,
+    client: &ClientState,
+    connection_id: u32,
+    start: InitialTimestamp,
+    extended: bool,
+    extended_header: bool,
+) -> std::io::Result<()> {
+    let cfg = &shared.config;
+    let capture = &cfg.capture;
+    let selected = capture.selected(start);
+    let per_unit = if extended {
+        cfg.bundle_records.max(1)
+    } else {
+        1
+    };
+    let window = if extended {
+        cfg.window.max(1) as u64
+    } else {
+        (cfg.window.max(1) * cfg.bundle_records.max(1)) as u64
+    };
+    let mut sent_records: u64 = 0;
+    let mut sequence: u32 = 0;
+    let mut out = Vec::with_capacity(1 << 20);
+    // `sent_units`: units (bundles, or messages in plain mode) written before this one.
+    for (sent_units, chunk) in (0u64..).zip(selected.chunks(per_unit)) {
+        // Faults fire between units, at the first unit boundary at or past their count.
+        if let Some(fault) = due_fault(shared, sent_records) {
+            match fault {
+                Fault::DropAfter(_) => return Ok(()),
+                Fault::CorruptAfter(_) => {
+                    wr.write_all(&[0x77, 0x77, 0, 4, 0xff, 0xff, 0xff, 0xff, 1, 2, 3])
+                        .await?;
+                    wr.flush().await?;
+                    return Ok(());
+                }
+                Fault::ErrorAfter(_, code, text) => {
+                    send_error(wr, shared, code, &text).await;
+                    return Ok(());
+                }
+            }
+        }
+        // Wait until the client has room.
+        while sent_units.saturating_sub(client.acks.load(Ordering::Relaxed)) >= window {
+            if client.closed.load(Ordering::Relaxed) {
+                return Ok(());
+            }
+            let notified = client.notify.notified();
+            if sent_units.saturating_sub(client.acks.load(Ordering::Relaxed)) < window {
+                break;
+            }
+            if tokio::time::timeout(cfg.keepalive, notified).await.is_err() {
+                // Stalled client: a keep-alive keeps the connection open, as when idle.
+                Null.encode(&mut out).ok();
+                wr.write_all(&out).await?;
+                out.clear();
+                shared.stats.keepalives.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        out.clear();
+        if extended {
+            sequence = sequence.wrapping_add(1);
+            let res = encode_bundle(&mut out, connection_id, sequence, |o| {
+                for &i in chunk {
+                    if let Some(d) = capture.event_data(i, extended_header) {
+                        d.encode_with_version(0, o)?;
+                    }
+                }
+                Ok(())
+            });
+            if res.is_err() {
+                return Ok(());
+            }
+        } else {
+            for &i in chunk {
+                if let Some(d) = capture.event_data(i, extended_header) {
+                    if d.encode(&mut out).is_err() {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+        wr.write_all(&out).await?;
+        sent_records += chunk.len() as u64;
+        shared
+            .stats
+            .records
+            .fetch_add(chunk.len() as u64, Ordering::Relaxed);
+    }
+    wr.flush().await?;
+    // Idle: keep-alives until the client goes.
+    loop {
+        if client.closed.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let notified = client.notify.notified();
+        if tokio::time::timeout(cfg.keepalive, notified).await.is_err() {
+            out.clear();
+            Null.encode(&mut out).ok();
+            wr.write_all(&out).await?;
+            wr.flush().await?;
+            shared.stats.keepalives.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+fn due_fault(shared: &Shared, sent: u64) -> Option<Fault> {
+    for (f, fired) in shared.config.faults.iter().zip(&shared.faults_fired) {
+        let at = match f {
+            Fault::DropAfter(n) | Fault::CorruptAfter(n) | Fault::ErrorAfter(n, _, _) => *n,
+        };
+        if sent >= at && !fired.swap(true, Ordering::Relaxed) {
+            return Some(f.clone());
+        }
+    }
+    None
+}
+
+/// A client message, reduced to what the server acts on.
+enum Request {
+    EventStream(InitialTimestamp, RequestFlags),
+    Streaming(InitialTimestamp),
+    Null,
+    Other(u16),
+    Bad(String),
+}
+
+/// Reads the next client message; `Ok(None)` at the end of the stream.
+async fn next_message<R: AsyncReadExt + Unpin>(
+    rd: &mut R,
+    decoder: &mut StreamDecoder,
+) -> std::io::Result<Option<Request>> {
+    let mut buf = [0u8; 4096];
+    loop {
+        match decoder.next_message() {
+            Ok(Some(m)) => return Ok(Some(classify(&m))),
+            Ok(None) => {}
+            Err(e) => {
+                return Ok(Some(Request::Bad(format!(
+                    "the request does not decode: {e}"
+                ))));
+            }
+        }
+        let n = rd.read(&mut buf).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        let mut rest = buf.get(..n).unwrap_or_default();
+        while !rest.is_empty() {
+            let taken = decoder.feed(rest);
+            rest = rest.get(taken..).unwrap_or_default();
+            if taken == 0 {
+                match decoder.next_message() {
+                    Ok(Some(m)) => {
+                        // Only possible when a huge message is buffered; classify and drop the rest.
+                        return Ok(Some(classify(&m)));
+                    }
+                    _ => break,
+                }
+            }
+        }
+    }
+}
+
+fn classify(m: &Message<'_>) -> Request {
+    match m.decode_body(HeaderMode::Auto) {
+        Ok(Body::EventStreamRequest(r)) => Request::EventStream(r.initial_timestamp, r.flags),
+        Ok(Body::StreamingRequest(r)) if r.service_id == ESTREAMER_SERVICE => {
+            Request::Streaming(r.initial_timestamp)
+        }
+        Ok(Body::StreamingRequest(r)) => Request::Bad(format!(
+            "the Streaming Request names service {}, not {ESTREAMER_SERVICE}",
+            r.service_id
+        )),
+        Ok(Body::Null) => Request::Null,
+        Ok(_) => Request::Other(m.message_type().0),
+        Err(e) if m.message_type() == MessageType::EVENT_STREAM_REQUEST => {
+            Request::Bad(format!("the Event Stream Request does not decode: {e}"))
+        }
+        Err(e) => Request::Bad(format!(
+            "message type {} does not decode: {e}",
+            m.message_type().0
+        )),
+    }
+}

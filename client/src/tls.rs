@@ -1,0 +1,232 @@
+//! TLS configuration for both ends of a session, with rustls and the ring provider.
+//!
+//! # Verifying the server (decision)
+//! A Management Center's server certificate is issued by the FMC's own CA, the same CA whose
+//! certificate comes inside the client's PKCS#12, and it does not carry the host name or
+//! address clients use to reach it. So the client verifies the server's chain and validity
+//! against the CA certificates of the PKCS#12 ([`Identity::trust_anchors`]) and does not check
+//! the name. [`ServerVerification::InsecureNoVerification`] skips verification altogether; it
+//! exists for broken deployments, is named loudly, and `estreamer stream` prints a warning
+//! when it is used. Cisco's client never verifies the server.
+//!
+//! # The server side
+//! [`server_config`] requires a client certificate issued by the given CA: a client without
+//! one, or with one from another CA, fails the handshake and is never served (the FMC
+//! behaves so; the session sees [`crate::session::CloseReason::ClosedBeforeFirstMessage`]).
+
+use std::fmt;
+use std::sync::Arc;
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::server::{ParsedCertificate, WebPkiClientVerifier};
+use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
+
+use crate::identity::Identity;
+
+/// How the client checks the server's certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ServerVerification {
+    /// Chain and validity against the CA certificates inside the client's PKCS#12; no name
+    /// check (the FMC's certificate does not carry it).
+    #[default]
+    CaFromPkcs12,
+    /// No verification at all: anyone on the path can read and alter the stream.
+    InsecureNoVerification,
+}
+
+/// A TLS setup error.
+#[derive(Debug)]
+pub enum TlsSetupError {
+    /// The PKCS#12 holds no CA certificate to verify the server with.
+    NoTrustAnchor,
+    /// A certificate or key was refused by rustls.
+    Rustls(rustls::Error),
+    /// The client-certificate verifier could not be built.
+    Verifier(String),
+}
+
+impl fmt::Display for TlsSetupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TlsSetupError::NoTrustAnchor => f.write_str(
+                "the PKCS#12 holds no CA certificate to verify the server with (download the \
+                 client certificate again from the FMC, or use --insecure-skip-server-verification)",
+            ),
+            TlsSetupError::Rustls(e) => write!(f, "TLS setup failed: {e}"),
+            TlsSetupError::Verifier(e) => write!(f, "TLS client verifier: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for TlsSetupError {}
+
+impl From<rustls::Error> for TlsSetupError {
+    fn from(e: rustls::Error) -> Self {
+        TlsSetupError::Rustls(e)
+    }
+}
+
+/// The crypto provider every configuration here uses (ring).
+pub fn provider() -> Arc<CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+fn roots(certs: &[CertificateDer<'static>]) -> Result<RootCertStore, TlsSetupError> {
+    let mut roots = RootCertStore::empty();
+    for c in certs {
+        roots.add(c.clone())?;
+    }
+    if roots.is_empty() {
+        return Err(TlsSetupError::NoTrustAnchor);
+    }
+    Ok(roots)
+}
+
+/// The client's TLS configuration: `identity` as client certificate, the server verified as
+/// `verification` says. TLS 1.2 and 1.3 are offered (FMCs speak 1.2).
+pub fn client_config(
+    identity: &Identity,
+    verification: ServerVerification,
+) -> Result<rustls::ClientConfig, TlsSetupError> {
+    let provider = provider();
+    let verifier: Arc<dyn ServerCertVerifier> = match verification {
+        ServerVerification::CaFromPkcs12 => Arc::new(CaVerifier {
+            roots: Arc::new(roots(&identity.trust_anchors())?),
+            algs: provider.signature_verification_algorithms,
+        }),
+        ServerVerification::InsecureNoVerification => Arc::new(NoVerification {
+            algs: provider.signature_verification_algorithms,
+        }),
+    };
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
+        .with_client_auth_cert(identity.chain.clone(), identity.key.clone_key())?;
+    Ok(config)
+}
+
+/// The server's TLS configuration: `identity` as server certificate; clients must present a
+/// certificate issued by one of `client_cas` (for the test server: the CA of the PKI).
+pub fn server_config(
+    identity: &Identity,
+    client_cas: &[CertificateDer<'static>],
+) -> Result<rustls::ServerConfig, TlsSetupError> {
+    let provider = provider();
+    let verifier =
+        WebPkiClientVerifier::builder_with_provider(Arc::new(roots(client_cas)?), provider.clone())
+            .build()
+            .map_err(|e| TlsSetupError::Verifier(e.to_string()))?;
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(identity.chain.clone(), identity.key.clone_key())?;
+    Ok(config)
+}
+
+/// The name given to rustls for `host` (an IP address or a DNS name); it is not verified.
+pub fn server_name(host: &str) -> ServerName<'static> {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    match ServerName::try_from(host.to_owned()) {
+        Ok(n) => n,
+        // Not a valid DNS name or address (e.g. an underscore): any name does, it is not
+        // checked against the certificate.
+        Err(_) => {
+            ServerName::IpAddress(std::net::IpAddr::from(std::net::Ipv4Addr::LOCALHOST).into())
+        }
+    }
+}
+
+/// Chain and validity against fixed roots, no name check.
+#[derive(Debug)]
+struct CaVerifier {
+    roots: Arc<RootCertStore>,
+    algs: WebPkiSupportedAlgorithms,
+}
+
+impl ServerCertVerifier for CaVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let cert = ParsedCertificate::try_from(end_entity)?;
+        rustls::client::verify_server_cert_signed_by_trust_anchor(
+            &cert,
+            &self.roots,
+            intermediates,
+            now,
+            self.algs.all,
+        )?;
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algs)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algs)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.algs.supported_schemes()
+    }
+}
+
+/// Accepts any server certificate (the handshake signatures are still checked, so the peer
+/// holds the key of the certificate it showed, whoever it is).
+#[derive(Debug)]
+struct NoVerification {
+    algs: WebPkiSupportedAlgorithms,
+}
+
+impl ServerCertVerifier for NoVerification {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algs)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algs)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.algs.supported_schemes()
+    }
+}

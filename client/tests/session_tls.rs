@@ -1,0 +1,447 @@
+//! End to end over real TLS on loopback: `server::serve` with a fresh PKI, `connect::run` as
+//! the client. No mocks: real certificates, real rustls, real sockets.
+
+use std::collections::HashMap;
+use std::io;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use estreamer_client::certs::{self, PkiOptions};
+use estreamer_client::connect::{self, Backoff, RecordRef, Sink, StreamEvent, StreamOptions};
+use estreamer_client::resume::record_key;
+use estreamer_client::server::{self, Capture, Fault, ServeConfig};
+use estreamer_client::session::{CloseReason, SessionConfig};
+use estreamer_client::tls::{self, ServerVerification};
+use estreamer_codec::{InitialTimestamp, RequestFlags};
+use estreamer_synth::{SynthConfig, synth};
+
+#[derive(Default)]
+struct Seen {
+    /// (archive timestamp, key) -> times written.
+    events: HashMap<(u32, u128), u32>,
+    metadata: u64,
+    records: u64,
+    bundled: u64,
+    log: Vec<String>,
+    keep_alives: u64,
+    disconnects: Vec<CloseReason>,
+}
+
+#[derive(Clone, Default)]
+struct TestSink(Arc<Mutex<Seen>>);
+
+impl Sink for TestSink {
+    fn record(&mut self, r: RecordRef<'_>) -> io::Result<()> {
+        let mut s = self.0.lock().unwrap();
+        s.records += 1;
+        if r.bundle.is_some() {
+            s.bundled += 1;
+        }
+        let ts = r.data.archive_timestamp().unwrap_or(0);
+        if ts == 0 {
+            s.metadata += 1;
+        } else {
+            *s.events
+                .entry((ts, record_key(r.data.record_type_word, r.data.body)))
+                .or_default() += 1;
+        }
+        Ok(())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn event(&mut self, e: &StreamEvent) {
+        let mut s = self.0.lock().unwrap();
+        s.log.push(format!("{e:?}"));
+        match e {
+            StreamEvent::KeepAlive => s.keep_alives += 1,
+            StreamEvent::Disconnected(r) => s.disconnects.push(r.clone()),
+            _ => {}
+        }
+    }
+}
+
+/// The event records (archive timestamp != 0) of a capture, with multiplicity.
+fn expected_events(capture: &[u8]) -> HashMap<(u32, u128), u32> {
+    use estreamer_codec::{Body, DecodeOptions, HeaderMode, Messages};
+    let mut m = HashMap::new();
+    let mut add = |d: estreamer_codec::EventData<'_>| {
+        let ts = d.archive_timestamp().unwrap_or(0);
+        if ts != 0 {
+            *m.entry((ts, record_key(d.record_type_word, d.body)))
+                .or_default() += 1;
+        }
+    };
+    for msg in Messages::new(capture, DecodeOptions::default()) {
+        match msg.unwrap().decode_body(HeaderMode::Auto).unwrap() {
+            Body::EventData(d) => add(d),
+            Body::Bundle(b) => {
+                for inner in b.messages() {
+                    if let Body::EventData(d) =
+                        inner.unwrap().decode_body(HeaderMode::Auto).unwrap()
+                    {
+                        add(d);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    m
+}
+
+fn capture(size: usize, seed: u64) -> Vec<u8> {
+    synth(&SynthConfig {
+        seed,
+        target_bytes: size,
+        ..SynthConfig::DEFAULT
+    })
+    .bytes
+}
+
+struct Setup {
+    pki: certs::Pki,
+    handle: server::ServerHandle,
+    expected: HashMap<(u32, u128), u32>,
+}
+
+async fn start(capture_bytes: Vec<u8>, tune: impl FnOnce(&mut ServeConfig)) -> Setup {
+    let pki = certs::generate(&PkiOptions::default()).unwrap();
+    let expected = expected_events(&capture_bytes);
+    let mut cfg = ServeConfig::new(Capture::parse(&capture_bytes).unwrap());
+    cfg.keepalive = Duration::from_millis(200);
+    tune(&mut cfg);
+    let tls = tls::server_config(&pki.server, std::slice::from_ref(&pki.ca_cert)).unwrap();
+    let handle = server::serve("127.0.0.1:0".parse().unwrap(), tls, cfg)
+        .await
+        .unwrap();
+    Setup {
+        pki,
+        handle,
+        expected,
+    }
+}
+
+fn options(
+    setup: &Setup,
+    client: &estreamer_client::identity::Identity,
+    extended: bool,
+) -> StreamOptions {
+    let tls = tls::client_config(client, ServerVerification::CaFromPkcs12).unwrap();
+    let mut flags = RequestFlags::ENCORE_DEFAULT;
+    if !extended {
+        flags = RequestFlags(flags.0 & !RequestFlags::EXTENDED_REQUESTS.0);
+    }
+    let session = SessionConfig {
+        initial_timestamp: InitialTimestamp::Genesis,
+        flags,
+        ..SessionConfig::default()
+    };
+    let mut o = StreamOptions::new(setup.handle.local_addr.to_string(), Arc::new(tls), session);
+    o.backoff = Backoff {
+        initial: Duration::from_millis(20),
+        max: Duration::from_millis(200),
+        jitter: 0.5,
+        max_attempts: Some(20),
+    };
+    o.connect_timeout = Duration::from_secs(10);
+    o
+}
+
+/// Resolves once `cond` holds for what the sink saw (or after 60 s, to fail visibly).
+async fn until(sink: &TestSink, cond: impl Fn(&Seen) -> bool) {
+    for _ in 0..3000 {
+        if cond(&sink.0.lock().unwrap()) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn assert_exactly_once(seen: &Seen, expected: &HashMap<(u32, u128), u32>) {
+    let missing = expected
+        .keys()
+        .filter(|k| !seen.events.contains_key(k))
+        .count();
+    let repeated = seen.events.values().filter(|&&n| n > 1).count();
+    let foreign = seen
+        .events
+        .keys()
+        .filter(|k| !expected.contains_key(k))
+        .count();
+    assert_eq!(
+        (missing, repeated, foreign),
+        (0, 0, 0),
+        "every served event exactly once ({} expected, {} seen); log: {:?}",
+        expected.len(),
+        seen.events.len(),
+        seen.log
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn extended_session_bundles_and_acknowledgements() {
+    let setup = start(capture(1 << 20, 3), |_| {}).await;
+    assert!(
+        setup.expected.values().all(|&n| n == 1),
+        "synth events are distinct"
+    );
+    let sink = TestSink::default();
+    let mut s = sink.clone();
+    let opts = options(&setup, &setup.pki.client, true);
+    let n = setup.expected.len();
+    let summary = connect::run(&opts, &mut s, until(&sink, |s| s.events.len() >= n))
+        .await
+        .unwrap();
+    {
+        let seen = sink.0.lock().unwrap();
+        assert_exactly_once(&seen, &setup.expected);
+        assert_eq!(
+            seen.bundled, seen.records,
+            "extended mode: every record in a bundle"
+        );
+        assert!(seen.metadata > 0);
+        assert_eq!(summary.sessions, 1);
+        assert_eq!(summary.duplicates, 0);
+        assert!(summary.bookmark >= 1_700_000_000);
+        let stats = &setup.handle.stats;
+        // One Null per bundle: the server saw acknowledgements for every bundle it was allowed
+        // to wait for (all but the last `window` may still be in flight when we stop).
+        let records = stats.records.load(std::sync::atomic::Ordering::Relaxed);
+        let acks = stats.acks.load(std::sync::atomic::Ordering::Relaxed);
+        let bundles = records.div_ceil(512);
+        assert!(
+            acks + 4 >= bundles && acks <= bundles,
+            "acks {acks}, bundles {bundles}"
+        );
+    }
+    setup.handle.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn legacy_session_standalone_event_data() {
+    let setup = start(capture(256 << 10, 4), |c| c.bundle_records = 16).await;
+    let sink = TestSink::default();
+    let mut s = sink.clone();
+    let opts = options(&setup, &setup.pki.client, false);
+    let n = setup.expected.len();
+    connect::run(&opts, &mut s, until(&sink, |s| s.events.len() >= n))
+        .await
+        .unwrap();
+    {
+        let seen = sink.0.lock().unwrap();
+        assert_exactly_once(&seen, &setup.expected);
+        assert_eq!(seen.bundled, 0, "plain mode: no bundles");
+        // Plain mode: one Null per Event Data message; the server waits for them.
+        let acks = setup
+            .handle
+            .stats
+            .acks
+            .load(std::sync::atomic::Ordering::Relaxed);
+        assert!(
+            acks + 4 * 16 >= seen.records,
+            "acks {acks}, records {}",
+            seen.records
+        );
+    }
+    setup.handle.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn foreign_client_certificate_is_closed_without_a_message() {
+    let setup = start(capture(64 << 10, 5), |_| {}).await;
+    let foreign = certs::generate(&PkiOptions {
+        ca_name: "some other CA".into(),
+        ..PkiOptions::default()
+    })
+    .unwrap();
+    // The foreign client trusts our server's CA (so the failure is the server's verdict on
+    // the client certificate, not ours on the server's).
+    let mut client = foreign.client.clone();
+    client.ca = vec![setup.pki.ca_cert.clone()];
+    let sink = TestSink::default();
+    let mut s = sink.clone();
+    let mut opts = options(&setup, &client, true);
+    opts.reconnect = false;
+    connect::run(&opts, &mut s, std::future::pending())
+        .await
+        .unwrap();
+    {
+        let seen = sink.0.lock().unwrap();
+        assert_eq!(seen.records, 0);
+        let refused = seen
+            .disconnects
+            .contains(&CloseReason::ClosedBeforeFirstMessage)
+            || seen.log.iter().any(|l| l.contains("ConnectFailed"));
+        assert!(refused, "{:?}", seen.log);
+        assert!(
+            setup
+                .handle
+                .stats
+                .handshake_failures
+                .load(std::sync::atomic::Ordering::Relaxed)
+                >= 1
+        );
+    }
+    setup.handle.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_of_a_foreign_ca_is_refused_by_the_client() {
+    let setup = start(capture(64 << 10, 6), |_| {}).await;
+    let foreign = certs::generate(&PkiOptions {
+        ca_name: "some other CA".into(),
+        ..PkiOptions::default()
+    })
+    .unwrap();
+    // Our client certificate, but the CA list of another PKI: the server is not trusted.
+    let mut client = setup.pki.client.clone();
+    client.ca = vec![foreign.ca_cert.clone()];
+    let sink = TestSink::default();
+    let mut s = sink.clone();
+    let mut opts = options(&setup, &client, true);
+    opts.reconnect = false;
+    connect::run(&opts, &mut s, std::future::pending())
+        .await
+        .unwrap();
+    {
+        let seen = sink.0.lock().unwrap();
+        assert_eq!(seen.records, 0);
+        assert!(
+            seen.log
+                .iter()
+                .any(|l| l.contains("ConnectFailed") && l.contains("UnknownIssuer")),
+            "{:?}",
+            seen.log
+        );
+    }
+    setup.handle.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropped_mid_stream_then_back_every_event_exactly_once() {
+    let setup = start(capture(1 << 20, 7), |c| {
+        c.bundle_records = 100;
+        c.faults = vec![Fault::DropAfter(500), Fault::CorruptAfter(1100)];
+    })
+    .await;
+    let sink = TestSink::default();
+    let mut s = sink.clone();
+    let opts = options(&setup, &setup.pki.client, true);
+    let n = setup.expected.len();
+    assert!(n > 1200, "the capture is long enough for both faults ({n})");
+    let summary = connect::run(&opts, &mut s, until(&sink, |s| s.events.len() >= n))
+        .await
+        .unwrap();
+    {
+        let seen = sink.0.lock().unwrap();
+        assert_exactly_once(&seen, &setup.expected);
+        assert_eq!(summary.sessions, 3, "{:?}", seen.log);
+        assert!(
+            summary.duplicates > 0,
+            "the resumed sessions re-sent the bookmark's second"
+        );
+        assert!(matches!(
+            seen.disconnects.first(),
+            Some(CloseReason::ClosedByServer)
+        ));
+        assert!(
+            matches!(seen.disconnects.get(1), Some(CloseReason::Corrupt(_))),
+            "{:?}",
+            seen.disconnects
+        );
+    }
+    setup.handle.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keep_alives_while_idle_and_an_error_from_the_server() {
+    let bytes = capture(64 << 10, 8);
+    let setup = start(bytes, |c| {
+        c.keepalive = Duration::from_millis(50);
+    })
+    .await;
+    let sink = TestSink::default();
+    let mut s = sink.clone();
+    let opts = options(&setup, &setup.pki.client, true);
+    let n = setup.expected.len();
+    connect::run(
+        &opts,
+        &mut s,
+        until(&sink, |s| s.events.len() >= n && s.keep_alives >= 3),
+    )
+    .await
+    .unwrap();
+    assert!(sink.0.lock().unwrap().keep_alives >= 3);
+    setup.handle.shutdown().await;
+
+    let setup = start(capture(64 << 10, 9), |c| {
+        c.faults = vec![Fault::ErrorAfter(0, 19, "No space\0".into())];
+    })
+    .await;
+    let sink = TestSink::default();
+    let mut s = sink.clone();
+    let mut opts = options(&setup, &setup.pki.client, true);
+    opts.reconnect = false;
+    connect::run(&opts, &mut s, std::future::pending())
+        .await
+        .unwrap();
+    {
+        let seen = sink.0.lock().unwrap();
+        assert_eq!(
+            seen.disconnects,
+            vec![CloseReason::ServerError {
+                code: 19,
+                text: "No space".into()
+            }]
+        );
+    }
+    setup.handle.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bookmark_file_resumes_a_restarted_client_without_duplicates() {
+    let setup = start(capture(1 << 20, 10), |c| c.bundle_records = 64).await;
+    let dir = std::env::temp_dir().join(format!("estreamer-resume-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bookmark");
+    let _ = std::fs::remove_file(&path);
+    let n = setup.expected.len();
+
+    // First run: stop (as Ctrl-C) after about a third.
+    let first = TestSink::default();
+    let mut s = first.clone();
+    let mut opts = options(&setup, &setup.pki.client, true);
+    opts.bookmark = Some(path.clone());
+    connect::run(&opts, &mut s, until(&first, |s| s.events.len() >= n / 3))
+        .await
+        .unwrap();
+    assert!(path.exists());
+    // Second run, a new "process": only the bookmark file carries over.
+    let second = TestSink::default();
+    let mut s = second.clone();
+    let before = first.0.lock().unwrap().events.len();
+    connect::run(
+        &opts,
+        &mut s,
+        until(&second, |s| s.events.len() + before >= n),
+    )
+    .await
+    .unwrap();
+    let mut union = Seen::default();
+    for sink in [&first, &second] {
+        for (k, v) in &sink.0.lock().unwrap().events {
+            *union.events.entry(*k).or_default() += v;
+        }
+    }
+    assert_exactly_once(&union, &setup.expected);
+    // The second session did not start from genesis.
+    let served = setup
+        .handle
+        .stats
+        .records
+        .load(std::sync::atomic::Ordering::Relaxed);
+    assert!(served < 2 * setup.expected.len() as u64);
+    setup.handle.shutdown().await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}
