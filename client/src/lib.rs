@@ -6,6 +6,7 @@
 
 pub mod certs;
 pub mod connect;
+pub mod doctor;
 pub mod identity;
 pub mod resume;
 pub mod server;
