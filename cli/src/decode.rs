@@ -6,14 +6,14 @@
 
 use std::io::{self, Read, Write};
 
-use estreamer_codec::layout::Value;
+use estreamer_codec::layout::{Layout, Value};
 use estreamer_codec::metadata::Metadata;
 use estreamer_codec::{
     Body, DecodeError, DecodeOptions, ErrorKind, EventCode, EventTypeRequest, HeaderMode,
     InitialTimestamp, Message, MessageReader, MessageType, ReadError, Record, RequestFlags,
 };
 
-use crate::json::Obj;
+use crate::json::{Key, Obj};
 
 /// Counts of what a decode run wrote.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +50,35 @@ struct State<'m> {
     render: bool,
     metadata: &'m mut Metadata,
     summary: Summary,
+    keys: KeyCache,
+}
+
+/// The JSON keys of every layout met so far, prepared once per layout (see [`Key`]).
+#[derive(Default)]
+struct KeyCache {
+    /// By the layout's address: the same layout may sit at more than one address (a `const`
+    /// promoted in several places), which only costs a duplicate entry; two different layouts
+    /// never share one.
+    layouts: Vec<(&'static Layout, Box<[Key]>)>,
+}
+
+impl KeyCache {
+    /// The keys of `layout`'s fields, in order.
+    fn get(&mut self, layout: &'static Layout) -> &[Key] {
+        let i = match self
+            .layouts
+            .iter()
+            .position(|(l, _)| std::ptr::eq(*l, layout))
+        {
+            Some(i) => i,
+            None => {
+                let keys = layout.fields.iter().map(|f| Key::new(f.name)).collect();
+                self.layouts.push((layout, keys));
+                self.layouts.len() - 1
+            }
+        };
+        self.layouts.get(i).map_or(&[], |(_, k)| k)
+    }
 }
 
 /// Writes messages as the JSON Lines objects of `estreamer decode`, one call per message: the
@@ -68,6 +97,7 @@ impl<'m> Renderer<'m> {
                 render,
                 metadata,
                 summary: Summary::default(),
+                keys: KeyCache::default(),
             },
         }
     }
@@ -139,6 +169,7 @@ pub fn decode_stream_rendered<R: Read, W: Write>(
         render,
         metadata,
         summary: Summary::default(),
+        keys: KeyCache::default(),
     };
     loop {
         match reader.next_message() {
@@ -340,7 +371,7 @@ fn render_message(out: &mut Vec<u8>, m: &Message<'_>, ctx: Context, st: &mut Sta
                 o.u64("record_type_flag", 1);
             }
             if let Some(r) = &record {
-                record_fields(&mut o, r);
+                record_fields(&mut o, r, &mut st.keys);
                 if st.render {
                     match r {
                         Record::IntrusionEvent(ev) => {
@@ -480,6 +511,50 @@ fn value(o: &mut Obj<'_>, name: &str, v: Value<'_>) {
     }
 }
 
+/// [`value`] under a prepared key: the same output, with the fixed-size key copy.
+#[inline]
+fn value_k(o: &mut Obj<'_>, key: &Key, v: Value<'_>) {
+    match v {
+        Value::U8(x) => {
+            o.u64_k(key, x.into());
+        }
+        Value::U16(x) => {
+            o.u64_k(key, x.into());
+        }
+        Value::U32(x) => {
+            o.u64_k(key, x.into());
+        }
+        Value::U64(x) => {
+            o.u64_k(key, x);
+        }
+        Value::Ipv4(a) => {
+            o.ipv4_k(key, a.octets());
+        }
+        Value::Ip16(a) => {
+            o.ip16_k(key, a.0);
+        }
+        Value::Uuid(u) => {
+            o.uuid_k(key, u.0);
+        }
+        Value::Bytes(b) => {
+            o.hex_k(key, b);
+        }
+        Value::Text(t) => {
+            o.text_k(key, t.as_bytes(), t.trim_nul().as_bytes());
+        }
+        other => value(o, key.name(), other),
+    }
+}
+
+/// Writes field `i` of `layout` under its prepared key (`keys` are the layout's).
+#[inline]
+fn keyed_value(o: &mut Obj<'_>, keys: &[Key], layout: &'static Layout, i: usize, v: Value<'_>) {
+    match keys.get(i) {
+        Some(k) => value_k(o, k, v),
+        None => value(o, layout.fields.get(i).map_or("", |f| f.name), v),
+    }
+}
+
 /// A nested block: its type, then its fields.
 fn nested_fields(o: &mut Obj<'_>, n: &estreamer_codec::layout::Nested<'_>) {
     o.u64("block_type", n.block_type().into());
@@ -496,10 +571,11 @@ fn nested_fields(o: &mut Obj<'_>, n: &estreamer_codec::layout::Nested<'_>) {
 /// The typed fields of a record (its layout's field names), or its raw bytes. A header that
 /// precedes the record's block (the discovery event header) is written as a nested object named
 /// after its layout, since its field names (e.g. `device_id`) repeat in the block.
-fn record_fields(o: &mut Obj<'_>, r: &Record<'_>) {
+fn record_fields(o: &mut Obj<'_>, r: &Record<'_>, keys: &mut KeyCache) {
     if let Some(pre) = r.prefix() {
+        let k = keys.get(pre.layout);
         o.obj(pre.layout.name, |inner| {
-            let _ = pre.for_each(|name, v| value(inner, name, v));
+            r.visit_prefix_indexed(|i, v| keyed_value(inner, k, pre.layout, i, v));
         });
     }
     if let Some(parts) = r.parts() {
@@ -508,8 +584,11 @@ fn record_fields(o: &mut Obj<'_>, r: &Record<'_>) {
             o.u64("block_type", t.into())
                 .u64("block_length", (parts.bytes.len() + 8) as u64);
         }
-        let end = parts.for_each(|name, v| value(o, name, v));
-        if let Ok(w) = end {
+        // Through the typed view (validated when decoded): the same fields as
+        // `parts.for_each`, without walking the layout again.
+        let k = keys.get(parts.layout);
+        let end = r.visit_fields_indexed(|i, v| keyed_value(o, k, parts.layout, i, v));
+        if let Some(w) = end {
             let trailing = parts.bytes.get(w.end..).unwrap_or_default();
             if !trailing.is_empty() {
                 o.hex("trailing_bytes", trailing);

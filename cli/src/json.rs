@@ -357,6 +357,43 @@ fn fmt_u64(buf: &mut [u8; 20], mut v: u64) -> usize {
     n
 }
 
+/// Room for a key written with a fixed-size copy: `,"` + name + `":`, then at least 16 bytes
+/// (a u32 in decimal fits after the longest key).
+const KEY_CAP: usize = 64;
+
+/// An object key prepared once (per layout field): `,"name":` padded to a fixed size, so writing
+/// it is a fixed-size copy rather than three small ones and a call to `memcpy`. Names too long
+/// for the padded form are written the ordinary way.
+#[derive(Clone, Copy)]
+pub struct Key {
+    bytes: [u8; KEY_CAP],
+    /// Length of `,"name":` in `bytes`; 0 when the name does not fit.
+    len: u8,
+    name: &'static str,
+}
+
+impl Key {
+    /// The key for `name`.
+    pub fn new(name: &'static str) -> Key {
+        let mut bytes = [0u8; KEY_CAP];
+        let n = name.len() + 4;
+        let len = if n + 16 <= KEY_CAP {
+            bytes[..2].copy_from_slice(b",\"");
+            bytes[2..2 + name.len()].copy_from_slice(name.as_bytes());
+            bytes[n - 2..n].copy_from_slice(b"\":");
+            n as u8
+        } else {
+            0
+        };
+        Key { bytes, len, name }
+    }
+
+    /// The name.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+}
+
 /// One JSON object being written.
 pub struct Obj<'a> {
     out: &'a mut Vec<u8>,
@@ -509,6 +546,141 @@ impl<'a> Obj<'a> {
         self.key(k);
         self.out.push(b'"');
         push_mac(self.out, v);
+        self.out.push(b'"');
+        self
+    }
+
+    /// Starts a field under a prepared key: `,"name":` plus up to `M` bytes of value, built in
+    /// one stack buffer, then copied into the output with one fixed-size copy (`fill` writes
+    /// the value at the given position and returns its end). `None` when the key must be
+    /// written the ordinary way (first key of the object, or a long name).
+    #[inline(always)]
+    fn keyed<const B: usize>(
+        &mut self,
+        key: &Key,
+        fill: impl FnOnce(&mut [u8; B], usize) -> usize,
+    ) -> bool {
+        if self.first || key.len == 0 {
+            return false;
+        }
+        let mut buf = [0u8; B];
+        buf[..KEY_CAP].copy_from_slice(&key.bytes);
+        let end = fill(&mut buf, usize::from(key.len));
+        put_prefix(self.out, &buf, end);
+        true
+    }
+
+    /// An unsigned integer under a prepared key.
+    #[inline]
+    pub fn u64_k(&mut self, key: &Key, v: u64) -> &mut Self {
+        match u32::try_from(v) {
+            Ok(v) if !self.first && key.len != 0 => {
+                // The key's padded bytes have room for the digits after it.
+                let mut buf = key.bytes;
+                let at = usize::from(key.len);
+                let n = digits_u32(v);
+                let mut end = at + n;
+                let mut v = v;
+                while v >= 100 {
+                    end -= 2;
+                    buf[end..end + 2].copy_from_slice(&DEC2[(v % 100) as usize]);
+                    v /= 100;
+                }
+                if v >= 10 {
+                    buf[end - 2..end].copy_from_slice(&DEC2[v as usize]);
+                } else {
+                    buf[end - 1] = b'0' + v as u8;
+                }
+                put_prefix(self.out, &buf, at + n);
+                self
+            }
+            _ => self.u64(key.name, v),
+        }
+    }
+
+    /// A UUID under a prepared key.
+    #[inline]
+    pub fn uuid_k(&mut self, key: &Key, v: [u8; 16]) -> &mut Self {
+        let done = self.keyed::<{ KEY_CAP + 38 }>(key, |buf, at| {
+            let mut text = [0u8; 36];
+            uuid_text(&mut text, v);
+            buf[at] = b'"';
+            buf[at + 1..at + 37].copy_from_slice(&text);
+            buf[at + 37] = b'"';
+            at + 38
+        });
+        if !done {
+            self.uuid(key.name, v);
+        }
+        self
+    }
+
+    /// A 16-byte address field under a prepared key (IPv4-mapped addresses as dotted IPv4).
+    #[inline]
+    pub fn ip16_k(&mut self, key: &Key, v: [u8; 16]) -> &mut Self {
+        let done = self.keyed::<{ KEY_CAP + 42 }>(key, |buf, at| {
+            buf[at] = b'"';
+            let end = match v {
+                [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, a, b, c, d] => {
+                    ipv4_text(buf, at + 1, [a, b, c, d])
+                }
+                _ => ipv6_text(buf, at + 1, v),
+            };
+            buf[end] = b'"';
+            end + 1
+        });
+        if !done {
+            self.ip16(key.name, v);
+        }
+        self
+    }
+
+    /// A 4-byte IPv4 address under a prepared key.
+    #[inline]
+    pub fn ipv4_k(&mut self, key: &Key, v: [u8; 4]) -> &mut Self {
+        let done = self.keyed::<{ KEY_CAP + 18 }>(key, |buf, at| {
+            buf[at] = b'"';
+            let end = ipv4_text(buf, at + 1, v);
+            buf[end] = b'"';
+            end + 1
+        });
+        if !done {
+            self.ipv4(key.name, v);
+        }
+        self
+    }
+
+    /// Writes a prepared key on its own (for values of any length).
+    #[inline]
+    fn key_k(&mut self, key: &Key) {
+        if self.first || key.len == 0 {
+            self.key(key.name);
+        } else {
+            put_prefix(self.out, &key.bytes, usize::from(key.len));
+        }
+    }
+
+    /// Text from the wire under a prepared key (see [`text`](Self::text)).
+    #[inline]
+    pub fn text_k(&mut self, key: &Key, raw: &[u8], shown: &[u8]) -> &mut Self {
+        if plain(shown) {
+            self.key_k(key);
+            self.out.reserve(shown.len() + 2);
+            self.out.push(b'"');
+            self.out.extend_from_slice(shown);
+            self.out.push(b'"');
+            self
+        } else {
+            self.text(key.name, raw, shown)
+        }
+    }
+
+    /// Opaque bytes as lowercase hex under a prepared key.
+    #[inline]
+    pub fn hex_k(&mut self, key: &Key, v: &[u8]) -> &mut Self {
+        self.key_k(key);
+        self.out.push(b'"');
+        push_hex(self.out, v);
         self.out.push(b'"');
         self
     }

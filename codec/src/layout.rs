@@ -1607,6 +1607,24 @@ macro_rules! layout {
                     $(f(stringify!($fname), view_value!(self.$fname(), $kind $($n)? $($l)?));)*
                 }
 
+                /// Calls `f(name, value)` for every data field in wire order: what
+                /// [`RecordParts::for_each`](crate::RecordParts::for_each) passes (every field but
+                /// a [`Kind::Len16`] length, whose text carries it), read through the typed
+                /// accessors of the validated view instead of walking the layout again.
+                #[inline]
+                #[allow(unused_mut, unused_variables)]
+                pub fn visit_data(&self, mut f: impl FnMut(&'static str, Value<'a>)) {
+                    $(visit_data_field!(self, f, stringify!($fname), $fname, $kind $($n)? $($l)?);)*
+                }
+
+                /// [`visit_data`](Self::visit_data) with each field's index in [`FIELDS`]
+                /// instead of its name (for consumers that keep a table per layout).
+                #[inline]
+                #[allow(unused_mut, unused_variables)]
+                pub fn visit_data_indexed(&self, mut f: impl FnMut(usize, Value<'a>)) {
+                    $(visit_data_field!(self, f, Idx::$fname as usize, $fname, $kind $($n)? $($l)?);)*
+                }
+
                 /// The owned representation (for re-encoding or editing).
                 pub fn to_repr(&self) -> Repr<'a> {
                     Repr {
@@ -1666,6 +1684,14 @@ macro_rules! layout {
                 }
             }
         }
+    };
+}
+
+/// One field of `visit_data`: nothing for a [`Kind::Len16`] length.
+macro_rules! visit_data_field {
+    ($s:ident, $f:ident, $key:expr, $fname:ident, len16) => {};
+    ($s:ident, $f:ident, $key:expr, $fname:ident, $($k:tt)+) => {
+        $f($key, view_value!($s.$fname(), $($k)+))
     };
 }
 

@@ -378,6 +378,158 @@ impl<'a> Record<'a> {
         })
     }
 
+    /// Calls `f(name, value)` for every data field of the record's main part: the same fields,
+    /// values and order as [`parts`](Self::parts)`.for_each(f)`, but for the typed variants read
+    /// through the view's accessors (validated when the record was decoded) instead of walking
+    /// the layout again; [`Record::Generic`] records walk their layout. Returns where the fields
+    /// end within [`RecordParts::bytes`] (trailing bytes follow), or `None` when the record has
+    /// no parts (raw blocks, unknown records) or a generic walk fails.
+    #[inline]
+    pub fn visit_fields(&self, f: impl FnMut(&'static str, Value<'a>)) -> Option<Walked> {
+        macro_rules! v {
+            ($v:expr) => {{
+                $v.visit_data(f);
+                Some(Walked {
+                    end: $v.fields_len(),
+                })
+            }};
+        }
+        match self {
+            Record::RuleMessage(v) => v!(v),
+            Record::RuleMessageLegacy(v) => v!(v),
+            Record::Classification(v) => v!(v),
+            Record::Priority(v) => v!(v),
+            Record::IntrusionEvent(IntrusionEvent::V41(v)) => v!(v),
+            Record::IntrusionEvent(IntrusionEvent::V60(v)) => v!(v),
+            Record::IntrusionEvent(IntrusionEvent::V81(v)) => v!(v),
+            Record::IntrusionEvent(IntrusionEvent::V85(v)) => v!(v),
+            Record::ExtraData(v) => v!(v),
+            Record::ExtraDataMetadata(v) => v!(v),
+            Record::Packet(v) => v!(v),
+            Record::ImpactAlert(v) => v!(v),
+            Record::UuidName(_, v) => v!(v),
+            Record::AccessControlRule(v) => v!(v),
+            Record::AccessControlPolicy(_, v) => v!(v),
+            Record::IdName(_, v) => v!(v),
+            Record::Geolocation(v) => v!(v),
+            Record::IocName(v) => v!(v),
+            Record::NetworkAnalysisPolicy(v) => v!(v),
+            Record::User(_, v) => v!(v),
+            Record::FileEvent56(_, v) => v!(v),
+            Record::FileEvent79(_, v) => v!(v),
+            Record::MalwareEvent62(v) => v!(v),
+            Record::MalwareEvent80(v) => v!(v),
+            Record::Connection(c) => match &c.block {
+                ConnectionBlock::V160(v) => v!(v),
+                ConnectionBlock::V163(v) => v!(v),
+                ConnectionBlock::V168(v) => v!(v),
+                ConnectionBlock::V169(v) => v!(v),
+                ConnectionBlock::V170(v) => v!(v),
+                ConnectionBlock::V171(v) => v!(v),
+                ConnectionBlock::V173(v) => v!(v),
+                ConnectionBlock::V174(v) => v!(v),
+                ConnectionBlock::Raw(_) => None,
+            },
+            Record::Generic(g) => g.main.ok()?.for_each(f).ok(),
+            Record::RawBlock(..) | Record::Unknown(..) => None,
+        }
+    }
+
+    /// Calls `f(name, value)` for every field of the header that precedes the record's block
+    /// (see [`prefix`](Self::prefix)): the same as `prefix().for_each(f)`, through the typed
+    /// view where there is one. Does nothing when there is no such header.
+    #[inline]
+    pub fn visit_prefix(&self, f: impl FnMut(&'static str, Value<'a>)) {
+        match self {
+            Record::Connection(c) => c.header.visit_data(f),
+            Record::Generic(g) => {
+                if let Some(p) = g.prefix {
+                    let _ = p.for_each(f);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// [`visit_fields`](Self::visit_fields) with each field's index in the layout's fields
+    /// ([`RecordParts::layout`]) instead of its name.
+    ///
+    /// Calls `f(index, value)` for every data field of the record's main part: the same fields,
+    /// values and order as [`parts`](Self::parts)`.for_each(f)`, but for the typed variants read
+    /// through the view's accessors (validated when the record was decoded) instead of walking
+    /// the layout again; [`Record::Generic`] records walk their layout. Returns where the fields
+    /// end within [`RecordParts::bytes`] (trailing bytes follow), or `None` when the record has
+    /// no parts (raw blocks, unknown records) or a generic walk fails.
+    #[inline]
+    pub fn visit_fields_indexed(&self, mut f: impl FnMut(usize, Value<'a>)) -> Option<Walked> {
+        macro_rules! v {
+            ($v:expr) => {{
+                $v.visit_data_indexed(&mut f);
+                Some(Walked {
+                    end: $v.fields_len(),
+                })
+            }};
+        }
+        match self {
+            Record::RuleMessage(v) => v!(v),
+            Record::RuleMessageLegacy(v) => v!(v),
+            Record::Classification(v) => v!(v),
+            Record::Priority(v) => v!(v),
+            Record::IntrusionEvent(IntrusionEvent::V41(v)) => v!(v),
+            Record::IntrusionEvent(IntrusionEvent::V60(v)) => v!(v),
+            Record::IntrusionEvent(IntrusionEvent::V81(v)) => v!(v),
+            Record::IntrusionEvent(IntrusionEvent::V85(v)) => v!(v),
+            Record::ExtraData(v) => v!(v),
+            Record::ExtraDataMetadata(v) => v!(v),
+            Record::Packet(v) => v!(v),
+            Record::ImpactAlert(v) => v!(v),
+            Record::UuidName(_, v) => v!(v),
+            Record::AccessControlRule(v) => v!(v),
+            Record::AccessControlPolicy(_, v) => v!(v),
+            Record::IdName(_, v) => v!(v),
+            Record::Geolocation(v) => v!(v),
+            Record::IocName(v) => v!(v),
+            Record::NetworkAnalysisPolicy(v) => v!(v),
+            Record::User(_, v) => v!(v),
+            Record::FileEvent56(_, v) => v!(v),
+            Record::FileEvent79(_, v) => v!(v),
+            Record::MalwareEvent62(v) => v!(v),
+            Record::MalwareEvent80(v) => v!(v),
+            Record::Connection(c) => match &c.block {
+                ConnectionBlock::V160(v) => v!(v),
+                ConnectionBlock::V163(v) => v!(v),
+                ConnectionBlock::V168(v) => v!(v),
+                ConnectionBlock::V169(v) => v!(v),
+                ConnectionBlock::V170(v) => v!(v),
+                ConnectionBlock::V171(v) => v!(v),
+                ConnectionBlock::V173(v) => v!(v),
+                ConnectionBlock::V174(v) => v!(v),
+                ConnectionBlock::Raw(_) => None,
+            },
+            Record::Generic(g) => g.main.ok()?.for_each_indexed(f).ok(),
+            Record::RawBlock(..) | Record::Unknown(..) => None,
+        }
+    }
+
+    /// [`visit_prefix`](Self::visit_prefix) with each field's index in the prefix layout's
+    /// fields instead of its name.
+    ///
+    /// Calls `f(index, value)` for every field of the header that precedes the record's block
+    /// (see [`prefix`](Self::prefix)): the same as `prefix().for_each(f)`, through the typed
+    /// view where there is one. Does nothing when there is no such header.
+    #[inline]
+    pub fn visit_prefix_indexed(&self, f: impl FnMut(usize, Value<'a>)) {
+        match self {
+            Record::Connection(c) => c.header.visit_data_indexed(f),
+            Record::Generic(g) => {
+                if let Some(p) = g.prefix {
+                    let _ = p.for_each_indexed(f);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// A header that precedes the record's block (the discovery event header of discovery,
     /// user and connection records), as parts to walk.
     pub fn prefix(&self) -> Option<RecordParts<'a>> {
@@ -462,6 +614,23 @@ impl<'a> RecordParts<'a> {
     /// The view was validated, so this does not fail on a view's own bytes.
     pub fn for_each(&self, f: impl FnMut(&'static str, Value<'a>)) -> Result<Walked, DecodeError> {
         crate::layout::for_each_data_field(self.layout, self.bytes, self.offset, f)
+    }
+
+    /// [`for_each`](Self::for_each) with each field's index in [`Layout::fields`] instead of
+    /// its name.
+    pub fn for_each_indexed(
+        &self,
+        mut f: impl FnMut(usize, Value<'a>),
+    ) -> Result<Walked, DecodeError> {
+        let fields = self.layout.fields;
+        crate::layout::walk(self.layout, self.bytes, self.offset, |i, _, v| {
+            if fields
+                .get(i)
+                .is_some_and(|fld| fld.kind != crate::layout::Kind::Len16)
+            {
+                f(i, v);
+            }
+        })
     }
 
     /// Writes the fields back through the layout (for a block layout, with its header and a
