@@ -133,6 +133,9 @@ pub struct StreamOptions {
     pub bookmark_interval: Duration,
     /// Reconnect after a session ends (false: return after the first session).
     pub reconnect: bool,
+    /// Start at the saved bookmark when the file has one (false: start at the session's
+    /// initial timestamp; the bookmark file is still written).
+    pub resume_from_bookmark: bool,
 }
 
 impl std::fmt::Debug for StreamOptions {
@@ -161,6 +164,7 @@ impl StreamOptions {
             idle_timeout: Duration::from_secs(300),
             bookmark_interval: Duration::from_secs(1),
             reconnect: true,
+            resume_from_bookmark: true,
         }
     }
 }
@@ -240,8 +244,8 @@ pub async fn run<S: Sink>(
     shutdown: impl std::future::Future<Output = ()>,
 ) -> Result<StreamSummary, StreamError> {
     let loaded = match &opts.bookmark {
-        Some(p) => Bookmark::load(p)?,
-        None => None,
+        Some(p) if opts.resume_from_bookmark => Bookmark::load(p)?,
+        _ => None,
     };
     let mut resume = Resume {
         bookmark: loaded.as_ref().map_or(0, |b| b.archive_timestamp),
