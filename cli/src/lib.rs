@@ -5,5 +5,7 @@ pub mod cache;
 pub mod catalogue;
 pub mod decode;
 pub mod json;
+pub mod net;
 pub mod request;
+pub mod stream;
 pub mod synth;

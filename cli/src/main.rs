@@ -116,6 +116,24 @@ enum Command {
         #[arg(long)]
         testdata: Option<PathBuf>,
     },
+    /// Stream events from a Management Center over TLS to JSON Lines (the schema of `decode`),
+    /// resuming from a bookmark without losing or repeating events across reconnects and
+    /// restarts. Ctrl-C flushes the output and the bookmark.
+    Stream(estreamer_cli::net::StreamArgs),
+    /// Run a real eStreamer test server (TLS, client certificates required) serving a capture
+    /// or a synthesized stream: honours the request, bundles, acknowledgements, keep-alives.
+    Serve(estreamer_cli::net::ServeArgs),
+    /// Create a test PKI the way a Management Center does: CA, server certificate, client
+    /// PKCS#12 (client address in the CN).
+    Certs(estreamer_cli::net::CertsArgs),
+    /// The whole protocol end to end on loopback: fresh certificates, a test server with a
+    /// synthesized stream, the client streaming and rendering intrusion events with their SIDs.
+    Demo(estreamer_cli::net::DemoArgs),
+    /// Walk Cisco's troubleshooting checklist against a server: the PKCS#12 (opens, key,
+    /// certificate, CA, validity), name resolution, TCP 8302, the address the FMC will see vs
+    /// the certificate's, the TLS handshake, the request and the first message. Says what to
+    /// fix for each failure; exit status 0 only when nothing fails.
+    Doctor(estreamer_cli::net::DoctorArgs),
     /// Explain a request flags word bit by bit, with the version the server will send for each
     /// event family.
     Flags {
@@ -301,6 +319,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             print!("{out}");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Stream(a) => estreamer_cli::net::stream(a),
+        Command::Serve(a) => estreamer_cli::net::serve(a),
+        Command::Certs(a) => estreamer_cli::net::certs(a),
+        Command::Demo(a) => estreamer_cli::net::demo(a),
+        Command::Doctor(a) => estreamer_cli::net::doctor(a),
         Command::Flags { flags, extended } => {
             let list = extended
                 .as_deref()

@@ -40,7 +40,8 @@ pub fn parse_extended(s: &str) -> Result<Vec<EventTypeRequest>, String> {
     Ok(out)
 }
 
-fn parse_event_code(s: &str) -> Result<EventCode, String> {
+/// An event family by number or name (`intrusion`, `connection`, ...).
+pub fn parse_event_code(s: &str) -> Result<EventCode, String> {
     let s = s.trim();
     if let Ok(n) = s.parse::<u16>() {
         if n == 0 {

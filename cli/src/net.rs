@@ -1,0 +1,806 @@
+//! The network commands: `stream`, `serve`, `certs`, `demo` (and `doctor`), on
+//! `estreamer-client`.
+
+use std::fs::File;
+use std::io::{self, IsTerminal, Read, Write};
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use estreamer_client::certs::{self, P12Encryption, PkiOptions};
+use estreamer_client::connect::{self, Backoff, StreamOptions};
+use estreamer_client::identity::{Identity, PasswordSource};
+use estreamer_client::server::{self, Capture, Fault, ServeConfig};
+use estreamer_client::session::SessionConfig;
+use estreamer_client::tls::{self, ServerVerification};
+use estreamer_codec::metadata::Metadata;
+use estreamer_codec::{EventCode, EventTypeRequest, InitialTimestamp, RequestFlags};
+use zeroize::Zeroizing;
+
+use crate::stream::JsonSink;
+
+/// The eStreamer port.
+pub const DEFAULT_PORT: u16 = 8302;
+
+/// Where the client's PKCS#12 and its password come from.
+#[derive(Debug, Clone, Args)]
+pub struct IdentityArgs {
+    /// The client's PKCS#12 file, as downloaded from the FMC's eStreamer page.
+    #[arg(long, value_name = "FILE")]
+    pub pkcs12: PathBuf,
+    /// A file holding the PKCS#12 password (one line). Without it the password comes from
+    /// the variable named by --password-env, else a prompt on the terminal.
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+    /// Environment variable holding the password.
+    #[arg(long, value_name = "VAR", default_value = "ESTREAMER_PKCS12_PASSWORD")]
+    pub password_env: String,
+    /// DANGEROUS: do not verify the server's certificate at all (anyone on the path can read
+    /// and change the stream). By default it is verified against the CA in the PKCS#12.
+    #[arg(long)]
+    pub insecure_skip_server_verification: bool,
+}
+
+impl IdentityArgs {
+    /// The password source these arguments name.
+    pub fn password_source(&self) -> PasswordSource {
+        if let Some(f) = &self.password_file {
+            PasswordSource::File(f.clone())
+        } else if std::env::var_os(&self.password_env).is_some() {
+            PasswordSource::Env(self.password_env.clone())
+        } else {
+            PasswordSource::Prompt
+        }
+    }
+
+    /// Reads the password and opens the PKCS#12.
+    pub fn load(&self) -> Result<(Identity, Zeroizing<String>), String> {
+        let password = self
+            .password_source()
+            .read()
+            .map_err(|e| format!("PKCS#12 password: {e}"))?;
+        let id = Identity::load(&self.pkcs12, &password).map_err(|e| e.to_string())?;
+        Ok((id, password))
+    }
+
+    /// How to verify the server.
+    pub fn verification(&self) -> ServerVerification {
+        if self.insecure_skip_server_verification {
+            ServerVerification::InsecureNoVerification
+        } else {
+            ServerVerification::CaFromPkcs12
+        }
+    }
+}
+
+/// `host` or `host:port` with the default port added.
+pub fn with_port(server: &str) -> String {
+    match connect::split_host(server) {
+        (_, Some(_)) => server.to_owned(),
+        (h, None) if h.contains(':') => format!("[{h}]:{DEFAULT_PORT}"),
+        (h, None) => format!("{h}:{DEFAULT_PORT}"),
+    }
+}
+
+/// Arguments of `estreamer stream`.
+#[derive(Debug, Clone, Args)]
+pub struct StreamArgs {
+    /// The FMC (or managed device): HOST or HOST:PORT (default port 8302).
+    #[arg(long)]
+    pub server: String,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub identity: IdentityArgs,
+    /// Where to start: `bookmark` (resume from --bookmark if it exists, else now), `now`,
+    /// `genesis` (oldest data on the FMC) or UNIX seconds.
+    #[arg(long, default_value = "bookmark")]
+    pub start: String,
+    /// Bookmark file: the archive timestamp of the last record written and the recent
+    /// records' keys, saved atomically after the output is flushed.
+    #[arg(long, value_name = "FILE", default_value = "estreamer.bookmark")]
+    pub bookmark: PathBuf,
+    /// Event families to request, comma-separated: intrusion, connection, file, malware,
+    /// correlation, discovery, user, impact, metadata (metadata is always requested), or
+    /// `all` (Cisco eNcore 5.2.11's set).
+    #[arg(long, default_value = "all")]
+    pub events: String,
+    /// Request flags instead of Cisco eNcore's (names or a number, see `estreamer flags`).
+    /// Bit 23 (archive timestamps) is always added: bookmarks and duplicate detection need it.
+    #[arg(long)]
+    pub flags: Option<RequestFlags>,
+    /// Add the names the metadata gives (SID as the user entered it, rule message, policy,
+    /// zone, ... names) to each record.
+    #[arg(long)]
+    pub render: bool,
+    /// Metadata cache file: loaded first, saved at the end (implies --render).
+    #[arg(long, value_name = "FILE")]
+    pub metadata: Option<PathBuf>,
+    /// Output file for the JSON Lines, or `-` for standard output.
+    #[arg(long, short, default_value = "-")]
+    pub out: String,
+    /// Also write the decrypted byte stream of each session (FILE, then FILE.2, ...) for
+    /// `estreamer decode` and bug reports.
+    #[arg(long, value_name = "FILE")]
+    pub raw: Option<PathBuf>,
+    /// Stop when the session ends instead of reconnecting.
+    #[arg(long)]
+    pub no_reconnect: bool,
+    /// Keys the duplicate window holds.
+    #[arg(long, default_value_t = estreamer_client::resume::DEFAULT_WINDOW)]
+    pub window: usize,
+    /// Archive seconds a resumed session goes back, and keys stay in the window.
+    #[arg(long, default_value_t = estreamer_client::resume::DEFAULT_SLACK)]
+    pub slack: u32,
+    /// Stop after this many seconds (for tests and measurements).
+    #[arg(long, value_name = "SECONDS")]
+    pub duration: Option<f64>,
+    /// Stop after this many records have been written (for tests and measurements).
+    #[arg(long, value_name = "N")]
+    pub max_records: Option<u64>,
+}
+
+/// The extended requests and flags for `--events`.
+pub fn event_selection(
+    events: &str,
+    flags: Option<RequestFlags>,
+) -> Result<(RequestFlags, Vec<EventTypeRequest>), String> {
+    let base = flags.unwrap_or(RequestFlags::ENCORE_DEFAULT);
+    let preset = EventTypeRequest::ENCORE_5_2_11;
+    if events.trim().eq_ignore_ascii_case("all") {
+        return Ok((base | RequestFlags::ARCHIVE_TIMESTAMPS, preset.to_vec()));
+    }
+    let mut wanted = vec![EventCode::METADATA];
+    for name in events.split(',').filter(|s| !s.trim().is_empty()) {
+        wanted.push(crate::request::parse_event_code(name).map_err(|e| format!("--events: {e}"))?);
+    }
+    let list: Vec<EventTypeRequest> = preset
+        .iter()
+        .copied()
+        .filter(|e| wanted.contains(&e.event_code()))
+        .collect();
+    let mut bits = base.0;
+    for info in base.iter() {
+        if let Some((code, _)) = info.requests {
+            if !wanted.contains(&code) {
+                bits &= !(1u32 << info.bit);
+            }
+        }
+    }
+    Ok((RequestFlags(bits) | RequestFlags::ARCHIVE_TIMESTAMPS, list))
+}
+
+fn parse_start(s: &str) -> Result<Option<InitialTimestamp>, String> {
+    if s.eq_ignore_ascii_case("bookmark") {
+        return Ok(None);
+    }
+    s.parse::<InitialTimestamp>()
+        .map(Some)
+        .map_err(|e| format!("--start: {e}"))
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))
+}
+
+/// `estreamer stream`.
+pub fn stream(args: StreamArgs) -> Result<ExitCode, String> {
+    let (identity, _password) = args.identity.load()?;
+    let verification = args.identity.verification();
+    if verification == ServerVerification::InsecureNoVerification {
+        eprintln!(
+            "estreamer: WARNING: --insecure-skip-server-verification: the server is NOT verified; \
+             anyone on the network path can read and alter this stream"
+        );
+    }
+    let tls = tls::client_config(&identity, verification).map_err(|e| e.to_string())?;
+    drop(identity);
+    let (flags, extended) = event_selection(&args.events, args.flags)?;
+    let start = parse_start(&args.start)?;
+    let session = SessionConfig {
+        initial_timestamp: start.unwrap_or(InitialTimestamp::Now),
+        flags,
+        extended,
+        ..SessionConfig::default()
+    };
+    let mut opts = StreamOptions::new(with_port(&args.server), Arc::new(tls), session);
+    opts.bookmark = Some(args.bookmark.clone());
+    opts.resume_from_bookmark = start.is_none();
+    opts.window = args.window;
+    opts.slack = args.slack;
+    opts.reconnect = !args.no_reconnect;
+    let mut metadata = match &args.metadata {
+        Some(p) => crate::cache::load(p)?,
+        None => Metadata::new(),
+    };
+    let render = args.render || args.metadata.is_some();
+    let out: Box<dyn Write> = if args.out == "-" {
+        Box::new(io::stdout().lock())
+    } else {
+        Box::new(File::create(&args.out).map_err(|e| format!("cannot create {}: {e}", args.out))?)
+    };
+    let mut sink = JsonSink::new(out, render, &mut metadata).print_log();
+    if io::stderr().is_terminal() {
+        sink = sink.with_progress();
+    }
+    if let Some(raw) = &args.raw {
+        sink = sink.with_raw(raw.clone());
+    }
+    let rt = runtime()?;
+    let duration = args.duration;
+    let max_records = args.max_records;
+    let written = EventCounter::new();
+    let started = Instant::now();
+    let result = rt.block_on(async {
+        let counter = written.clone();
+        let enough = async move {
+            match max_records {
+                Some(n) => {
+                    while counter.get() < n {
+                        tokio::time::sleep(Duration::from_millis(5)).await;
+                    }
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        let stop = async {
+            let timer = async {
+                match duration {
+                    Some(s) => tokio::time::sleep(Duration::from_secs_f64(s)).await,
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = timer => {}
+                _ = enough => {}
+            }
+        };
+        let mut counted = CountingSink {
+            inner: &mut sink,
+            counter: written.clone(),
+            all: true,
+        };
+        connect::run(&opts, &mut counted, stop).await
+    });
+    let elapsed = started.elapsed();
+    if io::stderr().is_terminal() {
+        eprintln!();
+    }
+    drop(sink);
+    if let Some(p) = &args.metadata {
+        crate::cache::save(p, &metadata)?;
+    }
+    match result {
+        Ok(s) => {
+            eprintln!(
+                "estreamer: {} records in {:.2} s ({:.0} records/s), {} duplicates dropped, {} sessions, {} bytes, bookmark {}{}",
+                s.records,
+                elapsed.as_secs_f64(),
+                s.records as f64 / elapsed.as_secs_f64().max(1e-9),
+                s.duplicates,
+                s.sessions,
+                s.bytes,
+                s.bookmark,
+                if s.window_evicted_early > 0 {
+                    format!(
+                        " (WARNING: {} keys left the duplicate window early: raise --window)",
+                        s.window_evicted_early
+                    )
+                } else {
+                    String::new()
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(connect::StreamError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Arguments of `estreamer serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8302")]
+    pub listen: SocketAddr,
+    /// Directory written by `estreamer certs` (server.p12, password.txt).
+    #[arg(long, value_name = "DIR", conflicts_with = "pkcs12")]
+    pub pki: Option<PathBuf>,
+    /// The server's PKCS#12 (key, certificate and the CA that issues client certificates).
+    #[arg(long, value_name = "FILE")]
+    pub pkcs12: Option<PathBuf>,
+    /// File holding the server PKCS#12's password.
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+    /// A captured server-to-client stream to serve (as `decode` reads). Default: a
+    /// synthesized stream (--synth-size, --seed).
+    #[arg(long, value_name = "FILE")]
+    pub capture: Option<PathBuf>,
+    /// Size of the synthesized stream, e.g. 16M.
+    #[arg(long, default_value = "16M")]
+    pub synth_size: String,
+    /// Seed of the synthesized stream.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Records per Message Bundle (extended mode).
+    #[arg(long, default_value_t = 512)]
+    pub bundle_records: usize,
+    /// Unacknowledged bundles in flight.
+    #[arg(long, default_value_t = 4)]
+    pub window: usize,
+    /// Seconds between keep-alives when idle.
+    #[arg(long, default_value_t = 10.0)]
+    pub keepalive: f64,
+    /// Fault injection: drop the first connection that has been sent N records.
+    #[arg(long, value_name = "N")]
+    pub drop_after: Option<u64>,
+    /// Fault injection: send bytes that do not frame after N records, then close.
+    #[arg(long, value_name = "N")]
+    pub corrupt_after: Option<u64>,
+    /// Fault injection: send an Error message after N records, then close: `N:CODE:TEXT`.
+    #[arg(long, value_name = "N:CODE:TEXT")]
+    pub error_after: Option<String>,
+}
+
+fn read_password_file(p: &Path) -> Result<Zeroizing<String>, String> {
+    PasswordSource::File(p.to_path_buf())
+        .read()
+        .map_err(|e| format!("{}: {e}", p.display()))
+}
+
+fn server_identity(args: &ServeArgs) -> Result<Identity, String> {
+    let (p12, pwfile) = match (&args.pki, &args.pkcs12) {
+        (Some(dir), _) => (
+            dir.join("server.p12"),
+            args.password_file
+                .clone()
+                .unwrap_or_else(|| dir.join("password.txt")),
+        ),
+        (None, Some(p)) => (
+            p.clone(),
+            args.password_file
+                .clone()
+                .ok_or("--pkcs12 needs --password-file")?,
+        ),
+        (None, None) => {
+            return Err("give --pki DIR (from `estreamer certs`) or --pkcs12 FILE".into());
+        }
+    };
+    let password = read_password_file(&pwfile)?;
+    Identity::load(&p12, &password).map_err(|e| e.to_string())
+}
+
+/// Parses `N:CODE:TEXT`.
+fn parse_error_fault(s: &str) -> Result<Fault, String> {
+    let mut it = s.splitn(3, ':');
+    let n = it
+        .next()
+        .and_then(|v| v.parse().ok())
+        .ok_or("--error-after: N:CODE:TEXT")?;
+    let code = it
+        .next()
+        .and_then(|v| v.parse().ok())
+        .ok_or("--error-after: N:CODE:TEXT")?;
+    Ok(Fault::ErrorAfter(
+        n,
+        code,
+        it.next().unwrap_or("").to_owned(),
+    ))
+}
+
+/// `estreamer serve`.
+pub fn serve(args: ServeArgs) -> Result<ExitCode, String> {
+    let identity = server_identity(&args)?;
+    let tls =
+        tls::server_config(&identity, &identity.trust_anchors()).map_err(|e| e.to_string())?;
+    let bytes = match &args.capture {
+        Some(p) => std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?,
+        None => synth_bytes(&args.synth_size, args.seed)?,
+    };
+    let capture = Capture::parse(&bytes)?;
+    let mut cfg = ServeConfig::new(capture);
+    cfg.bundle_records = args.bundle_records;
+    cfg.window = args.window;
+    cfg.keepalive = Duration::from_secs_f64(args.keepalive.max(0.01));
+    if let Some(n) = args.drop_after {
+        cfg.faults.push(Fault::DropAfter(n));
+    }
+    if let Some(n) = args.corrupt_after {
+        cfg.faults.push(Fault::CorruptAfter(n));
+    }
+    if let Some(s) = &args.error_after {
+        cfg.faults.push(parse_error_fault(s)?);
+    }
+    let records = cfg.capture.len();
+    let rt = runtime()?;
+    rt.block_on(async {
+        let handle = server::serve(args.listen, tls, cfg)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+        eprintln!(
+            "estreamer: serving {records} records on {} (TLS, client certificates required); Ctrl-C stops",
+            handle.local_addr
+        );
+        let _ = tokio::signal::ctrl_c().await;
+        let s = &handle.stats;
+        use std::sync::atomic::Ordering::Relaxed;
+        eprintln!(
+            "estreamer: {} sessions, {} refused handshakes, {} records sent, {} acks, {} keep-alives, {} errors sent",
+            s.sessions.load(Relaxed),
+            s.handshake_failures.load(Relaxed),
+            s.records.load(Relaxed),
+            s.acks.load(Relaxed),
+            s.keepalives.load(Relaxed),
+            s.errors_sent.load(Relaxed)
+        );
+        handle.shutdown().await;
+        Ok::<_, String>(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn synth_bytes(size: &str, seed: u64) -> Result<Vec<u8>, String> {
+    use crate::synth;
+    let cfg = synth::config(
+        seed,
+        synth::parse_size(size).map_err(|e| format!("--synth-size: {e}"))?,
+        synth::parse_mix("default")?,
+        synth::parse_inner_version("0")?,
+    );
+    Ok(estreamer_synth::synth(&cfg).bytes)
+}
+
+/// Arguments of `estreamer certs`.
+#[derive(Debug, Clone, Args)]
+pub struct CertsArgs {
+    /// Directory to write ca.pem, server.p12, client.p12 and password.txt to.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The client's address, put in the client certificate's CN and SAN as an FMC does.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub client_ip: IpAddr,
+    /// Names and addresses for the server certificate (repeat the option).
+    #[arg(long = "server-name", default_values_t = ["localhost".to_owned(), "127.0.0.1".to_owned()])]
+    pub server_names: Vec<String>,
+    /// Validity in days.
+    #[arg(long, default_value_t = 365)]
+    pub days: u32,
+    /// Encrypt the PKCS#12 files the legacy way (3DES, SHA-1 MAC) as older FMCs do; default
+    /// AES-256 with PBKDF2.
+    #[arg(long)]
+    pub legacy: bool,
+    /// Password for the PKCS#12 files, from this file (default: a random one, written to
+    /// DIR/password.txt).
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+    /// Overwrite existing files.
+    #[arg(long)]
+    pub force: bool,
+}
+
+fn random_password() -> Result<Zeroizing<String>, String> {
+    let mut b = [0u8; 16];
+    File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut b))
+        .map_err(|e| format!("cannot read /dev/urandom for a password: {e}"))?;
+    let mut s = Zeroizing::new(String::with_capacity(32));
+    for x in b {
+        s.push_str(&format!("{x:02x}"));
+    }
+    Ok(s)
+}
+
+/// `estreamer certs`.
+pub fn certs(args: CertsArgs) -> Result<ExitCode, String> {
+    let password = match &args.password_file {
+        Some(p) => read_password_file(p)?,
+        None => random_password()?,
+    };
+    let opts = PkiOptions {
+        client_ip: args.client_ip,
+        server_names: args.server_names.clone(),
+        validity_days: args.days,
+        password: password.clone(),
+        encryption: if args.legacy {
+            P12Encryption::Legacy3Des
+        } else {
+            P12Encryption::Aes256
+        },
+        ..PkiOptions::default()
+    };
+    let pki = certs::generate(&opts).map_err(|e| e.to_string())?;
+    let written =
+        certs::write_dir(&pki, &args.out, &password, args.force).map_err(|e| e.to_string())?;
+    for p in written {
+        println!("{}", p.display());
+    }
+    eprintln!(
+        "estreamer: a test PKI: `estreamer serve --pki {0}` and `estreamer stream --server 127.0.0.1 --pkcs12 {0}/client.p12 --password-file {0}/password.txt`",
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Arguments of `estreamer demo`.
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    /// Size of the synthesized stream the demo server serves.
+    #[arg(long, default_value = "4M")]
+    pub size: String,
+    /// Seed of the synthesized stream.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Intrusion events to print.
+    #[arg(long, default_value_t = 10)]
+    pub show: usize,
+    /// Also write every record as JSON Lines to this file.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Do not make the server drop the connection halfway (the demo shows the reconnect
+    /// and that no event is lost or repeated).
+    #[arg(long)]
+    pub no_drop: bool,
+}
+
+/// `estreamer demo`: server and client on loopback, fresh certificates, rendered events.
+pub fn demo(args: DemoArgs) -> Result<ExitCode, String> {
+    let t0 = Instant::now();
+    let pki = certs::generate(&PkiOptions::default()).map_err(|e| e.to_string())?;
+    println!(
+        "1. certificates: a CA, a server certificate and a client PKCS#12 for 127.0.0.1 ({} bytes, AES-256), in memory only",
+        pki.client_p12.len()
+    );
+    let client = Identity::from_pkcs12(&pki.client_p12, &PkiOptions::default().password)
+        .map_err(|e| e.to_string())?;
+    let bytes = synth_bytes(&args.size, args.seed)?;
+    let capture = Capture::parse(&bytes)?;
+    let total = capture.len();
+    let events = count_events(&bytes);
+    let mut cfg = ServeConfig::new(capture);
+    cfg.keepalive = Duration::from_millis(200);
+    if !args.no_drop {
+        cfg.faults.push(Fault::DropAfter((total / 2) as u64));
+    }
+    let server_tls = tls::server_config(&pki.server, std::slice::from_ref(&pki.ca_cert))
+        .map_err(|e| e.to_string())?;
+    let client_tls =
+        tls::client_config(&client, ServerVerification::CaFromPkcs12).map_err(|e| e.to_string())?;
+    let rt = runtime()?;
+    let mut metadata = Metadata::new();
+    let mut json = Vec::new();
+    let events_written = EventCounter::new();
+    let (summary, handle_stats, addr) = rt.block_on(async {
+        let handle = server::serve("127.0.0.1:0".parse().map_err(|_| "address")?, server_tls, cfg)
+            .await
+            .map_err(|e| format!("cannot listen on loopback: {e}"))?;
+        let addr = handle.local_addr;
+        println!(
+            "2. server: listening on {addr}, TLS 1.3, client certificate required, serving {total} records ({events} events, the rest metadata){}",
+            if args.no_drop { "" } else { "; it will drop the connection once, halfway" }
+        );
+        let session = SessionConfig {
+            initial_timestamp: InitialTimestamp::Genesis,
+            ..SessionConfig::default()
+        };
+        let mut opts = StreamOptions::new(addr.to_string(), Arc::new(client_tls), session);
+        opts.backoff = Backoff {
+            initial: Duration::from_millis(100),
+            max: Duration::from_secs(2),
+            jitter: 0.3,
+            max_attempts: Some(10),
+        };
+        println!("3. client: extended request (bit 30), extended headers (bit 23), eNcore 5.2.11 event versions, from genesis");
+        let mut sink = JsonSink::new(&mut json, true, &mut metadata);
+        let counter = events_written.clone();
+        let mut counted = CountingSink { inner: &mut sink, counter: counter.clone(), all: false };
+        let target = events as u64;
+        let stop = async {
+            for _ in 0..6000 {
+                if counter.get() >= target {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        };
+        let summary = connect::run(&opts, &mut counted, stop).await.map_err(|e| e.to_string())?;
+        for line in &sink.log {
+            println!("   {line}");
+        }
+        let stats = Arc::clone(&handle.stats);
+        handle.shutdown().await;
+        Ok::<_, String>((summary, stats, addr))
+    })?;
+    let _ = addr;
+    let elapsed = t0.elapsed();
+    println!(
+        "4. rendered intrusion events (the SID comes from the rule message record 66, not from the event's internal rule ID):"
+    );
+    let (mut shown, mut intrusion, mut rendered) = (0, 0, 0);
+    for line in json.split(|&b| b == b'\n') {
+        if !line.windows(18).any(|w| w == b"\"record_type\":400,") {
+            continue;
+        }
+        intrusion += 1;
+        let Ok(v) = serde_json::from_slice::<serde_json::Value>(line) else {
+            continue;
+        };
+        if v.get("sid_status").and_then(|x| x.as_str()) != Some("rendered") {
+            continue;
+        }
+        rendered += 1;
+        if shown >= args.show {
+            continue;
+        }
+        let s = |k: &str| {
+            v.get(k)
+                .map(|x| x.to_string().trim_matches('"').to_owned())
+                .unwrap_or_default()
+        };
+        println!(
+            "   [{}] sid {} (rule ID {}) \"{}\" {}:{} -> {}:{}, priority {}, {}",
+            s("rule_rendered"),
+            s("sid"),
+            s("rule_id"),
+            s("rule_message"),
+            s("source_ip"),
+            s("source_port_or_icmp_type"),
+            s("destination_ip"),
+            s("destination_port_or_icmp_code"),
+            s("priority"),
+            s("classification"),
+        );
+        shown += 1;
+    }
+    println!(
+        "   {rendered} of {intrusion} intrusion events rendered with their SID; the others arrived before their rule's record 66 (sid null, sid_status rule_metadata_missing)"
+    );
+    use std::sync::atomic::Ordering::Relaxed;
+    let written = events_written.get();
+    println!(
+        "5. {written} events written ({events} served, each once), {} metadata records, {} duplicates dropped after the reconnect, {} sessions, {} acknowledgements, {:.1} MB of JSON Lines, {:.2} s",
+        summary.records - written,
+        summary.duplicates,
+        summary.sessions,
+        handle_stats.acks.load(Relaxed),
+        json.len() as f64 / 1e6,
+        elapsed.as_secs_f64()
+    );
+    if let Some(p) = &args.out {
+        std::fs::write(p, &json).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
+        println!("   every record as JSON Lines: {}", p.display());
+    }
+    let ok = written == events as u64;
+    if !ok {
+        println!("   FAILED: fewer records than served");
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Event records (archive timestamp set) in a capture.
+fn count_events(bytes: &[u8]) -> usize {
+    use estreamer_codec::{Body, DecodeOptions, HeaderMode, Messages};
+    let mut n = 0;
+    let mut add = |b: Body<'_>| {
+        if let Body::EventData(d) = b {
+            if d.archive_timestamp().unwrap_or(0) != 0 {
+                n += 1;
+            }
+        }
+    };
+    for m in Messages::new(bytes, DecodeOptions::default()).flatten() {
+        match m.decode_body(HeaderMode::Auto) {
+            Ok(Body::Bundle(b)) => {
+                for inner in b.messages().flatten() {
+                    if let Ok(body) = inner.decode_body(HeaderMode::Auto) {
+                        add(body);
+                    }
+                }
+            }
+            Ok(body) => add(body),
+            Err(_) => {}
+        }
+    }
+    n
+}
+
+#[derive(Clone)]
+struct EventCounter(Arc<std::sync::atomic::AtomicU64>);
+
+impl EventCounter {
+    fn new() -> Self {
+        EventCounter(Arc::new(std::sync::atomic::AtomicU64::new(0)))
+    }
+    fn get(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// Counts records (`all`) or event records on their way to the JSON sink.
+struct CountingSink<'s, S> {
+    inner: &'s mut S,
+    counter: EventCounter,
+    all: bool,
+}
+
+impl<S: connect::Sink> connect::Sink for CountingSink<'_, S> {
+    fn record(&mut self, r: connect::RecordRef<'_>) -> io::Result<()> {
+        if self.all || r.data.archive_timestamp().unwrap_or(0) != 0 {
+            self.counter
+                .0
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        self.inner.record(r)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+    fn raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.inner.raw(bytes)
+    }
+    fn event(&mut self, e: &connect::StreamEvent) {
+        self.inner.event(e)
+    }
+}
+
+/// Arguments of `estreamer doctor`.
+#[derive(Debug, Clone, Args)]
+pub struct DoctorArgs {
+    /// The FMC (or managed device): HOST or HOST:PORT (default port 8302).
+    #[arg(long)]
+    pub server: String,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub identity: IdentityArgs,
+    /// Seconds allowed for each network step.
+    #[arg(long, default_value_t = 10.0)]
+    pub timeout: f64,
+    /// Where the test request starts: `now` (default: only new events), `genesis` or UNIX
+    /// seconds.
+    #[arg(long, default_value = "now")]
+    pub start: InitialTimestamp,
+    /// Request flags of the test request (default: Cisco eNcore's).
+    #[arg(long)]
+    pub flags: Option<RequestFlags>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `estreamer doctor`: exit status 0 only when every check passes (warnings allowed), 1
+/// otherwise.
+pub fn doctor(args: DoctorArgs) -> Result<ExitCode, String> {
+    use estreamer_client::doctor;
+    let password = args
+        .identity
+        .password_source()
+        .read()
+        .map_err(|e| format!("PKCS#12 password: {e}"))?;
+    let mut opts =
+        doctor::DoctorOptions::new(args.server.clone(), args.identity.pkcs12.clone(), password);
+    opts.verification = args.identity.verification();
+    opts.timeout = Duration::from_secs_f64(args.timeout.max(0.1));
+    opts.start = args.start;
+    if let Some(f) = args.flags {
+        opts.flags = f;
+    }
+    let report = runtime()?.block_on(doctor::run(&opts));
+    if args.json {
+        println!("{}", report.to_json());
+    } else {
+        print!("{}", report.to_text());
+    }
+    Ok(if report.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

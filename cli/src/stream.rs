@@ -1,0 +1,229 @@
+//! `estreamer stream`: the JSON Lines sink of a live session, with a progress line.
+//!
+//! Each record becomes the object `estreamer decode` writes for it (same schema, same
+//! renderer); offsets are positions in the session's decrypted byte stream. `--raw FILE`
+//! keeps those bytes: the first session in FILE, session N (after reconnects) in FILE.N, so
+//! that each file replays with `estreamer decode` on its own even when a session was cut in
+//! the middle of a message.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use estreamer_client::connect::{RecordRef, Sink, StreamEvent};
+use estreamer_codec::HeaderMode;
+use estreamer_codec::metadata::Metadata;
+
+use crate::decode::Renderer;
+
+/// Flush the JSON buffer to the output when it grows past this.
+const FLUSH_AT: usize = 1 << 20;
+
+/// Writes records as JSON Lines.
+pub struct JsonSink<'m, W: Write> {
+    renderer: Renderer<'m>,
+    buf: Vec<u8>,
+    out: W,
+    raw: Option<RawFiles>,
+    progress: Option<Progress>,
+    /// Records written.
+    pub records: u64,
+    /// Sessions seen.
+    pub sessions: u64,
+    /// Keep-alives seen.
+    pub keep_alives: u64,
+    /// Newest archive timestamp written.
+    pub newest: u32,
+    /// Messages for the log (stderr), one per session change.
+    pub log: Vec<String>,
+    to_stderr: bool,
+}
+
+impl<'m, W: Write> JsonSink<'m, W> {
+    /// A sink writing to `out`; with `render`, names from `metadata` (which grows with the
+    /// stream's metadata records).
+    pub fn new(out: W, render: bool, metadata: &'m mut Metadata) -> Self {
+        JsonSink {
+            renderer: Renderer::new(HeaderMode::Auto, render, metadata),
+            buf: Vec::with_capacity(FLUSH_AT + (64 << 10)),
+            out,
+            raw: None,
+            progress: None,
+            records: 0,
+            sessions: 0,
+            keep_alives: 0,
+            newest: 0,
+            log: Vec::new(),
+            to_stderr: false,
+        }
+    }
+
+    /// Also keeps the decrypted bytes of each session (see the module documentation).
+    pub fn with_raw(mut self, path: PathBuf) -> Self {
+        self.raw = Some(RawFiles {
+            base: path,
+            file: None,
+        });
+        self
+    }
+
+    /// Prints a progress line to stderr about once a second.
+    pub fn with_progress(mut self) -> Self {
+        self.progress = Some(Progress {
+            last: Instant::now(),
+            last_records: 0,
+            started: Instant::now(),
+            bytes: 0,
+        });
+        self
+    }
+
+    /// Session changes go to stderr as they happen (default: kept in `log`).
+    pub fn print_log(mut self) -> Self {
+        self.to_stderr = true;
+        self
+    }
+
+    /// The metadata cache.
+    pub fn metadata(&mut self) -> &mut Metadata {
+        self.renderer.metadata()
+    }
+
+    /// Gives back the output.
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+
+    fn note(&mut self, line: String) {
+        if self.to_stderr {
+            if self.progress.is_some() {
+                eprint!("\r\x1b[K");
+            }
+            eprintln!("{line}");
+        } else {
+            self.log.push(line);
+        }
+    }
+
+    fn tick(&mut self) {
+        let Some(p) = &mut self.progress else { return };
+        let dt = p.last.elapsed();
+        if dt < Duration::from_secs(1) {
+            return;
+        }
+        let rate = (self.records - p.last_records) as f64 / dt.as_secs_f64();
+        let lag = if self.newest == 0 {
+            "-".to_owned()
+        } else {
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
+            format!("{}s", now.saturating_sub(u64::from(self.newest)))
+        };
+        eprint!(
+            "\r\x1b[K{} events, {:.0}/s, {:.1} MB, lag {lag}, sessions {}, keep-alives {}, {:.0}s",
+            self.records,
+            rate,
+            p.bytes as f64 / 1e6,
+            self.sessions,
+            self.keep_alives,
+            p.started.elapsed().as_secs_f64()
+        );
+        p.last = Instant::now();
+        p.last_records = self.records;
+    }
+}
+
+struct Progress {
+    last: Instant,
+    last_records: u64,
+    started: Instant,
+    bytes: u64,
+}
+
+struct RawFiles {
+    base: PathBuf,
+    file: Option<BufWriter<File>>,
+}
+
+impl<W: Write> Sink for JsonSink<'_, W> {
+    fn record(&mut self, r: RecordRef<'_>) -> io::Result<()> {
+        match r.bundle {
+            Some((offset, index)) => {
+                self.renderer
+                    .bundled_message(&mut self.buf, &r.message, offset, index)
+            }
+            None => self.renderer.message(&mut self.buf, &r.message),
+        }
+        self.records += 1;
+        if let Some(ts) = r.data.archive_timestamp() {
+            self.newest = self.newest.max(ts);
+        }
+        if self.buf.len() >= FLUSH_AT {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if !self.buf.is_empty() {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        self.out.flush()?;
+        if let Some(raw) = &mut self.raw {
+            if let Some(f) = &mut raw.file {
+                f.flush()?;
+            }
+        }
+        self.tick();
+        Ok(())
+    }
+
+    fn raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if let Some(p) = &mut self.progress {
+            p.bytes += bytes.len() as u64;
+        }
+        if let Some(raw) = &mut self.raw {
+            if raw.file.is_none() {
+                let path = if self.sessions <= 1 {
+                    raw.base.clone()
+                } else {
+                    let mut name = raw.base.clone().into_os_string();
+                    name.push(format!(".{}", self.sessions));
+                    PathBuf::from(name)
+                };
+                raw.file = Some(BufWriter::new(File::create(path)?));
+            }
+            if let Some(f) = &mut raw.file {
+                f.write_all(bytes)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn event(&mut self, event: &StreamEvent) {
+        match event {
+            StreamEvent::Connected { addr, start } => {
+                self.sessions += 1;
+                if let Some(raw) = &mut self.raw {
+                    raw.file = None;
+                }
+                self.note(format!("connected to {addr}, streaming from {start}"));
+            }
+            StreamEvent::Disconnected(reason) => self.note(format!("session ended: {reason}")),
+            StreamEvent::ConnectFailed(e) => self.note(format!("connect failed: {e}")),
+            StreamEvent::Retrying(d) => {
+                self.note(format!("reconnecting in {:.1}s", d.as_secs_f64()))
+            }
+            StreamEvent::KeepAlive => {
+                self.keep_alives += 1;
+                self.tick();
+            }
+            StreamEvent::Undecodable(e) => self.note(format!("undecodable record: {e}")),
+        }
+    }
+}
