@@ -1,0 +1,247 @@
+//! The network commands as a user runs them: real processes, real TLS on loopback.
+
+use std::io::Read;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn exe() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_estreamer"))
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(pki: &std::path::Path, port: u16, extra: &[&str]) -> Server {
+    let child = exe()
+        .args(["serve", "--pki"])
+        .arg(pki)
+        .args([
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--synth-size",
+            "512K",
+            "--keepalive",
+            "0.2",
+        ])
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "serve did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Server(child)
+}
+
+fn tempdir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("estreamer-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn certs_serve_doctor_stream_and_resume() {
+    let dir = tempdir("net");
+    let pki = dir.join("pki");
+    let out = exe().args(["certs", "--out"]).arg(&pki).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for f in ["ca.pem", "server.p12", "client.p12", "password.txt"] {
+        assert!(pki.join(f).exists(), "{f}");
+    }
+    // Refuses to overwrite.
+    let again = exe().args(["certs", "--out"]).arg(&pki).output().unwrap();
+    assert!(!again.status.success());
+
+    let port = free_port();
+    let _server = serve(&pki, port, &["--drop-after", "300"]);
+    let server = format!("127.0.0.1:{port}");
+    let client = |args: &[&str]| {
+        let mut c = exe();
+        c.args(args)
+            .args(["--server", &server, "--pkcs12"])
+            .arg(pki.join("client.p12"))
+            .arg("--password-file")
+            .arg(pki.join("password.txt"));
+        c
+    };
+
+    // How many records the served capture holds: decode it ourselves.
+    let capture = exe()
+        .args(["synth", "--size", "512K"])
+        .output()
+        .unwrap()
+        .stdout;
+    let expected = decode_records(&capture);
+
+    // First run: everything, through the server's one connection drop (at 300 records).
+    let jsonl = dir.join("out.jsonl");
+    let bookmark = dir.join("bookmark");
+    let raw = dir.join("raw.bin");
+    let run = client(&["stream", "--start", "genesis"])
+        .args(["--max-records", &expected.to_string(), "--render", "--out"])
+        .arg(&jsonl)
+        .arg("--bookmark")
+        .arg(&bookmark)
+        .arg("--raw")
+        .arg(&raw)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(stderr.contains("session ended"), "{stderr}");
+    let text = std::fs::read_to_string(&jsonl).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let events: Vec<_> = lines
+        .iter()
+        .filter(|v| v["archive_timestamp"].as_u64().unwrap_or(0) != 0)
+        .collect();
+    // A record's identity: everything but where it sat in the session's byte stream.
+    let mut keys: Vec<String> = events
+        .iter()
+        .map(|v| {
+            let mut v = (*v).clone();
+            let o = v.as_object_mut().unwrap();
+            for k in ["offset", "bundle_offset", "bundle_index", "header_version"] {
+                o.remove(k);
+            }
+            v.to_string()
+        })
+        .collect();
+    let n = keys.len();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), n, "no event twice across the reconnect");
+    assert!(
+        lines
+            .iter()
+            .any(|v| v["record_type"] == 400 && v["sid_status"] == "rendered")
+    );
+    assert!(bookmark.exists() && raw.exists() && dir.join("raw.bin.2").exists());
+    // The raw capture of a session replays with decode.
+    let replay = exe().args(["decode"]).arg(&raw).output().unwrap();
+    assert!(!replay.stdout.is_empty());
+
+    // Second run from the bookmark: nothing new on the server, so nothing is written again.
+    let jsonl2 = dir.join("out2.jsonl");
+    let run2 = client(&["stream", "--duration", "2"])
+        .arg("--out")
+        .arg(&jsonl2)
+        .arg("--bookmark")
+        .arg(&bookmark)
+        .output()
+        .unwrap();
+    assert!(
+        run2.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run2.stderr)
+    );
+    let text2 = std::fs::read_to_string(&jsonl2).unwrap();
+    let repeated = text2
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v["archive_timestamp"].as_u64().unwrap_or(0) != 0)
+        .count();
+    assert_eq!(repeated, 0, "a restart repeats no event");
+    // The doctor (after the stream, so the fault above was the stream's).
+    let doctor = client(&["doctor", "--json", "--start", "genesis"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&doctor.stdout).unwrap();
+    assert!(doctor.status.success(), "{report}");
+    assert_eq!(report["ok"], true);
+
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn decode_records(capture: &[u8]) -> u64 {
+    let mut c = exe()
+        .arg("decode")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = c.stdin.take().unwrap();
+    let bytes = capture.to_vec();
+    let w = std::thread::spawn(move || {
+        use std::io::Write;
+        stdin.write_all(&bytes).unwrap();
+    });
+    let mut s = String::new();
+    c.stdout.take().unwrap().read_to_string(&mut s).unwrap();
+    w.join().unwrap();
+    c.wait().unwrap();
+    s.lines().filter(|l| l.contains("\"record_type\":")).count() as u64
+}
+
+#[test]
+fn demo_shows_sids_and_every_event_once() {
+    let out = exe().args(["demo", "--size", "1M"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("each once"), "{text}");
+    assert!(text.contains("] sid "), "{text}");
+    assert!(text.contains("reconnecting"), "{text}");
+}
+
+#[test]
+fn doctor_names_a_closed_port() {
+    let dir = tempdir("doctor");
+    let pki = dir.join("pki");
+    assert!(
+        exe()
+            .args(["certs", "--out"])
+            .arg(&pki)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let port = free_port();
+    let out = exe()
+        .args([
+            "doctor",
+            "--server",
+            &format!("127.0.0.1:{port}"),
+            "--pkcs12",
+        ])
+        .arg(pki.join("client.p12"))
+        .arg("--password-file")
+        .arg(pki.join("password.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("[FAIL]") && text.to_lowercase().contains("refused"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
