@@ -8,6 +8,7 @@
 //! | [`stream_chunks`] | `StreamDecoder` and `MessageReader` fed in pieces yield what one-shot `Messages` yields |
 //! | [`metadata_render`] | rendering never invents a SID; the cache survives snapshot and reload |
 //! | [`layouts`] | every catalogued record type: typed views agree with the generic walker, and what decodes re-encodes bit-exact |
+//! | [`session`] | the client session fed any server bytes: sends only client messages in order, acknowledges each bundle once, reports why it ended |
 //!
 //! The same functions run under `cargo test` on stable over every `testdata` vector and every
 //! file of `testdata/regressions/` (the tests at the end of this file), so a crash found by the
@@ -1072,6 +1073,165 @@ pub fn layouts(data: &[u8]) {
 
 // ---------------------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------------
+// session
+
+/// Target `session`: the client's sans-I/O [`Session`](estreamer_client::session::Session) fed
+/// whatever a server might send. The first byte picks the configuration (extended or plain
+/// request, acknowledgement policy); the rest arrives in pieces whose sizes come from the data.
+/// Whatever arrives, the session never panics, and
+/// * everything it ever transmits frames as client messages only: first one Event Stream
+///   Request, then Streaming Requests (one at most, only in extended mode, only after a
+///   Streaming Information), Nulls and at most one Error at the very end;
+/// * it acknowledges (guide policy) exactly the bundles and standalone Event Data messages it
+///   handed out (also those whose record header does not decode), each once, and never after
+///   it closed;
+/// * the events it hands out are exactly the top-level messages one-shot [`Messages`] frames,
+///   up to the first fatal error, and once closed it hands out nothing more;
+/// * closing without having received anything (not even bytes that failed to decode) is
+///   reported as client authentication failure
+///   ([`CloseReason::ClosedBeforeFirstMessage`](estreamer_client::session::CloseReason)).
+pub fn session(data: &[u8]) {
+    use estreamer_client::session::{AckPolicy, CloseReason, Event, Phase, Session, SessionConfig};
+    let Some((&pick, rest)) = data.split_first() else {
+        return;
+    };
+    let extended = pick & 1 == 1;
+    let ack = if pick & 2 == 0 {
+        AckPolicy::Guide
+    } else {
+        AckPolicy::EveryMessage
+    };
+    let mut flags = estreamer_codec::RequestFlags::ENCORE_DEFAULT;
+    if !extended {
+        flags = estreamer_codec::RequestFlags(
+            flags.0 & !estreamer_codec::RequestFlags::EXTENDED_REQUESTS.0,
+        );
+    }
+    let config = SessionConfig {
+        flags,
+        ack,
+        ..SessionConfig::default()
+    };
+    let mut s = Session::new(config);
+    let mut sent = Vec::new();
+    let mut handed = 0u64;
+    let mut data_units = 0u64;
+    let mut streaming_info = 0u64;
+    let mut keepalives = 0u64;
+    let mut ended: Option<CloseReason> = None;
+    let mut pos = 0;
+    let mut i = 0;
+    while pos < rest.len() && ended.is_none() {
+        let size = 1 + usize::from(rest[i % rest.len()] % 61) * 7;
+        i += 1;
+        let end = (pos + size).min(rest.len());
+        let mut piece = &rest[pos..end];
+        pos = end;
+        while !piece.is_empty() && ended.is_none() {
+            let n = s.receive(piece);
+            piece = &piece[n..];
+            loop {
+                match s.poll() {
+                    Ok(Some(ev)) => {
+                        handed += 1;
+                        match ev {
+                            Event::Bundle { bundle, .. } => {
+                                data_units += 1;
+                                for m in bundle.messages() {
+                                    let _ = m.map(|m| m.decode_body(HeaderMode::Auto));
+                                }
+                            }
+                            Event::EventData { .. } => data_units += 1,
+                            Event::KeepAlive => keepalives += 1,
+                            Event::StreamingInformation { .. } => streaming_info += 1,
+                            Event::ServerError { .. } => {
+                                assert_eq!(s.phase(), Phase::Closed);
+                            }
+                            // An Event Data message whose record header does not decode is
+                            // passed through and acknowledged like any Event Data.
+                            Event::Other(m) if m.message_type() == MessageType::EVENT_DATA => {
+                                data_units += 1
+                            }
+                            Event::Other(_) => {}
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(reason) => {
+                        assert_eq!(s.phase(), Phase::Closed);
+                        ended = Some(reason);
+                        break;
+                    }
+                }
+            }
+            if s.phase() == Phase::Closed && ended.is_none() {
+                // Closed by a server Error: nothing more is handed out.
+                assert!(matches!(s.poll(), Ok(None)));
+                ended = s.close_reason().cloned();
+            }
+            sent.extend_from_slice(s.transmit());
+            let n = s.transmit().len();
+            s.sent(n);
+        }
+    }
+    let stats = s.stats();
+    let reason = s.closed_by_peer();
+    if stats.messages == 0 && ended.is_none() {
+        assert_eq!(reason, CloseReason::ClosedBeforeFirstMessage);
+    }
+    if let Some(e) = &ended {
+        assert_eq!(&reason, e, "the first reason stays");
+    }
+    assert_eq!(
+        handed,
+        stats.messages.min(handed),
+        "one event per message at most"
+    );
+
+    // What the client sent: client messages only, in the allowed order.
+    let mut nulls = 0u64;
+    let mut requests = 0;
+    let mut errors = 0;
+    for (k, m) in Messages::new(&sent, DecodeOptions::default()).enumerate() {
+        let m = m.expect("the client's bytes frame");
+        assert_eq!(m.version(), 1);
+        let body = m
+            .decode_body(HeaderMode::Auto)
+            .expect("the client's messages decode");
+        assert_eq!(errors, 0, "nothing after an Error");
+        match body {
+            Body::EventStreamRequest(r) => {
+                assert_eq!(k, 0, "the Event Stream Request comes first");
+                assert_eq!(r.flags, flags);
+            }
+            Body::StreamingRequest(r) => {
+                assert!(extended, "a Streaming Request only in extended mode");
+                assert_eq!(r.service_id, estreamer_client::session::ESTREAMER_SERVICE);
+                requests += 1;
+            }
+            Body::Null => nulls += 1,
+            Body::Error(e) => {
+                assert_eq!(e.code, -1);
+                errors += 1;
+            }
+            other => panic!("a client never sends {other:?}"),
+        }
+    }
+    assert!(requests <= 1 && requests <= streaming_info);
+    assert_eq!(nulls, stats.acks);
+    match ack {
+        // Each data unit acknowledged once, when the caller came back for more (the last one
+        // may still be pending).
+        AckPolicy::Guide => assert!(
+            nulls == data_units || nulls + 1 == data_units,
+            "{nulls} acks, {data_units} units"
+        ),
+        AckPolicy::EveryMessage => {
+            assert!(nulls <= data_units + keepalives + streaming_info + handed)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     //! Every oracle over every `testdata` vector and every file of `testdata/regressions/`.
@@ -1156,6 +1316,22 @@ mod tests {
     #[test]
     fn layouts_over_testdata() {
         run(super::layouts);
+    }
+
+    #[test]
+    fn session_over_testdata() {
+        // The first byte picks the configuration: every vector in all four.
+        for pick in 0u8..4 {
+            for (name, bytes) in corpus() {
+                let mut input = vec![pick];
+                input.extend_from_slice(&bytes);
+                let r = std::panic::catch_unwind(|| super::session(&input));
+                assert!(
+                    r.is_ok(),
+                    "session oracle fails on testdata/{name} with pick {pick}"
+                );
+            }
+        }
     }
 
     #[test]

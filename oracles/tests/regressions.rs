@@ -13,6 +13,7 @@ const TARGETS: &[&str] = &[
     "stream_chunks",
     "metadata_render",
     "layouts",
+    "session",
 ];
 
 fn dir() -> PathBuf {
@@ -64,6 +65,7 @@ fn every_regression_passes_its_own_target() {
             "stream_chunks" => fuzzing::stream_chunks,
             "metadata_render" => fuzzing::metadata_render,
             "layouts" => fuzzing::layouts,
+            "session" => fuzzing::session,
             other => unreachable!("{other}"),
         };
         let r = std::panic::catch_unwind(|| oracle(&bytes));
