@@ -339,6 +339,10 @@ pub struct ServeArgs {
     /// Seconds between keep-alives when idle.
     #[arg(long, default_value_t = 10.0)]
     pub keepalive: f64,
+    /// Serve the capture this many times (0: without end), each time with the events' archive
+    /// timestamps moved one capture span later: a long stream for soak tests.
+    #[arg(long, default_value_t = 1)]
+    pub repeat: u32,
     /// Fault injection: drop the first connection that has been sent N records.
     #[arg(long, value_name = "N")]
     pub drop_after: Option<u64>,
@@ -409,6 +413,7 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode, String> {
     let mut cfg = ServeConfig::new(capture);
     cfg.bundle_records = args.bundle_records;
     cfg.window = args.window;
+    cfg.repeat = args.repeat;
     cfg.keepalive = Duration::from_secs_f64(args.keepalive.max(0.01));
     if let Some(n) = args.drop_after {
         cfg.faults.push(Fault::DropAfter(n));

@@ -106,29 +106,53 @@ impl Capture {
         self.records.is_empty()
     }
 
-    /// Records that a request starting at `start` gets, as indices.
-    fn selected(&self, start: InitialTimestamp) -> Vec<usize> {
+    /// The span of the capture's archive timestamps, in seconds (at least 1).
+    fn span(&self) -> u32 {
+        let ts = self
+            .records
+            .iter()
+            .map(|r| r.archive_timestamp)
+            .filter(|&t| t != 0);
+        let (lo, hi) = ts.fold((u32::MAX, 0), |(lo, hi), t| (lo.min(t), hi.max(t)));
+        if hi >= lo { hi - lo + 1 } else { 1 }
+    }
+
+    /// The records a request starting at `start` gets in repetition `round`: (index, archive
+    /// timestamp shift). Metadata only in round 0; events shifted by `round` spans.
+    fn selected(
+        &self,
+        start: InitialTimestamp,
+        round: u32,
+    ) -> impl Iterator<Item = (usize, u32)> + '_ {
+        let shift = round.saturating_mul(self.span());
         self.records
             .iter()
             .enumerate()
-            .filter(|(_, r)| {
-                r.archive_timestamp == 0
-                    || match start {
-                        InitialTimestamp::Genesis => true,
-                        InitialTimestamp::Now => false,
-                        InitialTimestamp::At(t) => r.archive_timestamp >= t,
-                    }
+            .filter(move |(_, r)| {
+                if r.archive_timestamp == 0 {
+                    return round == 0;
+                }
+                let ts = r.archive_timestamp.saturating_add(shift);
+                match start {
+                    InitialTimestamp::Genesis => true,
+                    InitialTimestamp::Now => false,
+                    InitialTimestamp::At(t) => ts >= t,
+                }
             })
-            .map(|(i, _)| i)
-            .collect()
+            .map(move |(i, r)| (i, if r.archive_timestamp == 0 { 0 } else { shift }))
     }
 
-    fn event_data(&self, i: usize, extended_header: bool) -> Option<EventData<'_>> {
+    fn event_data(&self, i: usize, shift: u32, extended_header: bool) -> Option<EventData<'_>> {
         let r = self.records.get(i)?;
         let body = self.bytes.get(r.body.clone())?;
         let t = RecordType(r.type_word);
         let mut d = if extended_header {
-            EventData::extended(t, r.archive_timestamp, r.reserved, body)
+            EventData::extended(
+                t,
+                r.archive_timestamp.saturating_add(shift),
+                r.reserved,
+                body,
+            )
         } else {
             EventData::standard(t, body)
         };
@@ -164,6 +188,10 @@ pub struct ServeConfig {
     pub request_timeout: Duration,
     /// Faults to inject, each once.
     pub faults: Vec<Fault>,
+    /// Serve the capture this many times (0: without end), each repetition's events with
+    /// archive timestamps one capture span later (metadata only the first time): a long or
+    /// endless stream for soak tests and measurements.
+    pub repeat: u32,
 }
 
 impl ServeConfig {
@@ -176,6 +204,7 @@ impl ServeConfig {
             keepalive: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             faults: Vec::new(),
+            repeat: 1,
         }
     }
 }
@@ -435,7 +464,15 @@ async fn stream_records<W: AsyncWriteExt + Unpin>(
 ) -> std::io::Result<()> {
     let cfg = &shared.config;
     let capture = &cfg.capture;
-    let selected = capture.selected(start);
+    // Without events to repeat, or asked for `now` (no capture record is newer than the
+    // connection), one round: more would only spin over empty selections.
+    let has_events = capture.records.iter().any(|r| r.archive_timestamp != 0);
+    let rounds = match (cfg.repeat, has_events, start) {
+        (_, false, _) | (_, _, InitialTimestamp::Now) => 1,
+        (0, true, _) => u32::MAX,
+        (n, true, _) => n,
+    };
+    let mut plan = (0..rounds).flat_map(|round| capture.selected(start, round));
     let per_unit = if extended {
         cfg.bundle_records.max(1)
     } else {
@@ -449,8 +486,14 @@ async fn stream_records<W: AsyncWriteExt + Unpin>(
     let mut sent_records: u64 = 0;
     let mut sequence: u32 = 0;
     let mut out = Vec::with_capacity(1 << 20);
+    let mut chunk: Vec<(usize, u32)> = Vec::with_capacity(per_unit);
     // `sent_units`: units (bundles, or messages in plain mode) written before this one.
-    for (sent_units, chunk) in (0u64..).zip(selected.chunks(per_unit)) {
+    for sent_units in 0u64.. {
+        chunk.clear();
+        chunk.extend(plan.by_ref().take(per_unit));
+        if chunk.is_empty() {
+            break;
+        }
         // Faults fire between units, at the first unit boundary at or past their count.
         if let Some(fault) = due_fault(shared, sent_records) {
             match fault {
@@ -488,8 +531,8 @@ async fn stream_records<W: AsyncWriteExt + Unpin>(
         if extended {
             sequence = sequence.wrapping_add(1);
             let res = encode_bundle(&mut out, connection_id, sequence, |o| {
-                for &i in chunk {
-                    if let Some(d) = capture.event_data(i, extended_header) {
+                for &(i, shift) in &chunk {
+                    if let Some(d) = capture.event_data(i, shift, extended_header) {
                         d.encode_with_version(0, o)?;
                     }
                 }
@@ -499,8 +542,8 @@ async fn stream_records<W: AsyncWriteExt + Unpin>(
                 return Ok(());
             }
         } else {
-            for &i in chunk {
-                if let Some(d) = capture.event_data(i, extended_header) {
+            for &(i, shift) in &chunk {
+                if let Some(d) = capture.event_data(i, shift, extended_header) {
                     if d.encode(&mut out).is_err() {
                         return Ok(());
                     }
