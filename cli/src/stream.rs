@@ -123,11 +123,11 @@ impl<'m, W: Write> JsonSink<'m, W> {
             format!("{}s", now.saturating_sub(u64::from(self.newest)))
         };
         eprint!(
-            "\r\x1b[K{} events, {:.0}/s, {:.1} MB, lag {lag}, sessions {}, keep-alives {}, {:.0}s",
+            "\r\x1b[K{} records, {:.0}/s, {:.1} MB, lag {lag}, reconnects {}, keep-alives {}, {:.0}s",
             self.records,
             rate,
             p.bytes as f64 / 1e6,
-            self.sessions,
+            self.sessions.saturating_sub(1),
             self.keep_alives,
             p.started.elapsed().as_secs_f64()
         );
