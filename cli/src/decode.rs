@@ -287,18 +287,26 @@ fn bound_fields(o: &mut Obj<'_>, kind: ErrorKind) {
     }
 }
 
+/// A prepared key for a fixed name (a static, built at compile time).
+macro_rules! k {
+    ($name:literal) => {{
+        static KEY: Key = Key::new($name);
+        &KEY
+    }};
+}
+
 fn common(o: &mut Obj<'_>, m: &Message<'_>, ctx: Context) {
     o.u64("offset", m.offset() as u64)
-        .u64("header_version", m.version().into())
-        .u64("message_type", m.message_type().0.into())
-        .str(
-            "message_type_name",
+        .u64_k(k!("header_version"), m.version().into())
+        .u64_k(k!("message_type"), m.message_type().0.into())
+        .str_k(
+            k!("message_type_name"),
             m.message_type().name().unwrap_or("unknown"),
         )
-        .u64("message_length", m.length().into());
+        .u64_k(k!("message_length"), m.length().into());
     if let Some((bundle_offset, index)) = ctx.bundle {
-        o.u64("bundle_offset", bundle_offset as u64)
-            .u64("bundle_index", index as u64);
+        o.u64_k(k!("bundle_offset"), bundle_offset as u64)
+            .u64_k(k!("bundle_index"), index as u64);
     }
 }
 
@@ -358,14 +366,14 @@ fn render_message(out: &mut Vec<u8>, m: &Message<'_>, ctx: Context, st: &mut Sta
         }
         Body::EventData(d) => {
             st.summary.records += 1;
-            o.str("record_header_form", d.header_form().name())
-                .u64("record_type", d.record_type().0.into())
-                .opt_str("record_type_name", d.record_type().name())
-                .u64("netmap_id", d.netmap_id().into())
-                .u64("record_length", d.record_length() as u64);
+            o.str_k(k!("record_header_form"), d.header_form().name())
+                .u64_k(k!("record_type"), d.record_type().0.into())
+                .opt_str_k(k!("record_type_name"), d.record_type().name())
+                .u64_k(k!("netmap_id"), d.netmap_id().into())
+                .u64_k(k!("record_length"), d.record_length() as u64);
             if let (Some(ts), Some(reserved)) = (d.archive_timestamp(), d.reserved()) {
-                o.u64("archive_timestamp", ts.into())
-                    .u64("reserved", reserved.into());
+                o.u64_k(k!("archive_timestamp"), ts.into())
+                    .u64_k(k!("reserved"), reserved.into());
             }
             if d.type_word_flag() {
                 o.u64("record_type_flag", 1);
@@ -511,8 +519,9 @@ fn value(o: &mut Obj<'_>, name: &str, v: Value<'_>) {
     }
 }
 
-/// [`value`] under a prepared key: the same output, with the fixed-size key copy.
-#[inline]
+/// [`value`] under a prepared key: the same output, with the fixed-size key copy. Inlined into
+/// each field of the typed visit, where the value's variant is known: the match folds away.
+#[inline(always)]
 fn value_k(o: &mut Obj<'_>, key: &Key, v: Value<'_>) {
     match v {
         Value::U8(x) => {
@@ -547,7 +556,7 @@ fn value_k(o: &mut Obj<'_>, key: &Key, v: Value<'_>) {
 }
 
 /// Writes field `i` of `layout` under its prepared key (`keys` are the layout's).
-#[inline]
+#[inline(always)]
 fn keyed_value(o: &mut Obj<'_>, keys: &[Key], layout: &'static Layout, i: usize, v: Value<'_>) {
     match keys.get(i) {
         Some(k) => value_k(o, k, v),
@@ -579,15 +588,19 @@ fn record_fields(o: &mut Obj<'_>, r: &Record<'_>, keys: &mut KeyCache) {
         });
     }
     if let Some(parts) = r.parts() {
-        o.str("record_layout", parts.layout.name);
+        o.str_k(k!("record_layout"), parts.layout.name);
         if let Some(t) = parts.layout.block_type {
-            o.u64("block_type", t.into())
-                .u64("block_length", (parts.bytes.len() + 8) as u64);
+            o.u64_k(k!("block_type"), t.into())
+                .u64_k(k!("block_length"), (parts.bytes.len() + 8) as u64);
         }
         // Through the typed view (validated when decoded): the same fields as
         // `parts.for_each`, without walking the layout again.
         let k = keys.get(parts.layout);
-        let end = r.visit_fields_indexed(|i, v| keyed_value(o, k, parts.layout, i, v));
+        let layout = parts.layout;
+        let end = r.visit_fields_indexed(
+            #[inline(always)]
+            |i, v| keyed_value(o, k, layout, i, v),
+        );
         if let Some(w) = end {
             let trailing = parts.bytes.get(w.end..).unwrap_or_default();
             if !trailing.is_empty() {

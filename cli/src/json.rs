@@ -304,6 +304,29 @@ pub fn push_u64(out: &mut Vec<u8>, v: u64) {
     put_prefix(out, &buf, n);
 }
 
+/// Writes `v` in decimal at `buf[at..]`; returns the number of digits.
+#[inline(always)]
+fn digits_into<const N: usize>(buf: &mut [u8; N], at: usize, v: u32) -> usize {
+    let n = v.checked_ilog10().map_or(1, |d| d as usize + 1);
+    let mut end = at + n;
+    let mut v = v;
+    while v >= 100 {
+        end -= 2;
+        if let Some(d) = buf.get_mut(end..end + 2) {
+            d.copy_from_slice(&DEC2[(v % 100) as usize]);
+        }
+        v /= 100;
+    }
+    if v >= 10 {
+        if let Some(d) = buf.get_mut(end - 2..end) {
+            d.copy_from_slice(&DEC2[v as usize]);
+        }
+    } else if let Some(d) = buf.get_mut(end - 1) {
+        *d = b'0' + v as u8;
+    }
+    n
+}
+
 /// Number of decimal digits of `v`.
 #[inline(always)]
 fn digits_u32(v: u32) -> usize {
@@ -373,14 +396,21 @@ pub struct Key {
 }
 
 impl Key {
-    /// The key for `name`.
-    pub fn new(name: &'static str) -> Key {
+    /// The key for `name` (a `const fn`, so fixed keys can be statics).
+    pub const fn new(name: &'static str) -> Key {
         let mut bytes = [0u8; KEY_CAP];
-        let n = name.len() + 4;
+        let b = name.as_bytes();
+        let n = b.len() + 4;
         let len = if n + 16 <= KEY_CAP {
-            bytes[..2].copy_from_slice(b",\"");
-            bytes[2..2 + name.len()].copy_from_slice(name.as_bytes());
-            bytes[n - 2..n].copy_from_slice(b"\":");
+            bytes[0] = b',';
+            bytes[1] = b'"';
+            let mut i = 0;
+            while i < b.len() {
+                bytes[2 + i] = b[i];
+                i += 1;
+            }
+            bytes[n - 2] = b'"';
+            bytes[n - 1] = b':';
             n as u8
         } else {
             0
@@ -571,35 +601,33 @@ impl<'a> Obj<'a> {
     }
 
     /// An unsigned integer under a prepared key.
-    #[inline]
+    #[inline(never)]
     pub fn u64_k(&mut self, key: &Key, v: u64) -> &mut Self {
         match u32::try_from(v) {
             Ok(v) if !self.first && key.len != 0 => {
-                // The key's padded bytes have room for the digits after it.
-                let mut buf = key.bytes;
+                // The key's padded bytes have room for the digits after it: copy them whole
+                // (a fixed-size copy), write the digits in place, cut the rest off.
+                let len = self.out.len();
                 let at = usize::from(key.len);
-                let n = digits_u32(v);
-                let mut end = at + n;
-                let mut v = v;
-                while v >= 100 {
-                    end -= 2;
-                    buf[end..end + 2].copy_from_slice(&DEC2[(v % 100) as usize]);
-                    v /= 100;
+                self.out.extend_from_slice(&key.bytes);
+                if let Some(buf) = self.out.last_chunk_mut::<KEY_CAP>() {
+                    let n = digits_into(buf, at, v);
+                    self.out.truncate(len + at + n);
                 }
-                if v >= 10 {
-                    buf[end - 2..end].copy_from_slice(&DEC2[v as usize]);
-                } else {
-                    buf[end - 1] = b'0' + v as u8;
-                }
-                put_prefix(self.out, &buf, at + n);
                 self
             }
-            _ => self.u64(key.name, v),
+            _ => self.u64_slow(key, v),
         }
     }
 
+    #[cold]
+    #[inline(never)]
+    fn u64_slow(&mut self, key: &Key, v: u64) -> &mut Self {
+        self.u64(key.name, v)
+    }
+
     /// A UUID under a prepared key.
-    #[inline]
+    #[inline(never)]
     pub fn uuid_k(&mut self, key: &Key, v: [u8; 16]) -> &mut Self {
         let done = self.keyed::<{ KEY_CAP + 38 }>(key, |buf, at| {
             let mut text = [0u8; 36];
@@ -616,7 +644,7 @@ impl<'a> Obj<'a> {
     }
 
     /// A 16-byte address field under a prepared key (IPv4-mapped addresses as dotted IPv4).
-    #[inline]
+    #[inline(never)]
     pub fn ip16_k(&mut self, key: &Key, v: [u8; 16]) -> &mut Self {
         let done = self.keyed::<{ KEY_CAP + 42 }>(key, |buf, at| {
             buf[at] = b'"';
@@ -636,7 +664,7 @@ impl<'a> Obj<'a> {
     }
 
     /// A 4-byte IPv4 address under a prepared key.
-    #[inline]
+    #[inline(never)]
     pub fn ipv4_k(&mut self, key: &Key, v: [u8; 4]) -> &mut Self {
         let done = self.keyed::<{ KEY_CAP + 18 }>(key, |buf, at| {
             buf[at] = b'"';
@@ -661,7 +689,7 @@ impl<'a> Obj<'a> {
     }
 
     /// Text from the wire under a prepared key (see [`text`](Self::text)).
-    #[inline]
+    #[inline(never)]
     pub fn text_k(&mut self, key: &Key, raw: &[u8], shown: &[u8]) -> &mut Self {
         if plain(shown) {
             self.key_k(key);
@@ -675,8 +703,32 @@ impl<'a> Obj<'a> {
         }
     }
 
-    /// Opaque bytes as lowercase hex under a prepared key.
+    /// A string under a prepared key (see [`str`](Self::str)).
     #[inline]
+    pub fn str_k(&mut self, key: &Key, v: &str) -> &mut Self {
+        self.key_k(key);
+        self.out.reserve(v.len() + 2);
+        self.out.push(b'"');
+        push_escaped(self.out, v);
+        self.out.push(b'"');
+        self
+    }
+
+    /// A string or null under a prepared key.
+    #[inline]
+    pub fn opt_str_k(&mut self, key: &Key, v: Option<&str>) -> &mut Self {
+        match v {
+            Some(s) => self.str_k(key, s),
+            None => {
+                self.key_k(key);
+                self.out.extend_from_slice(b"null");
+                self
+            }
+        }
+    }
+
+    /// Opaque bytes as lowercase hex under a prepared key.
+    #[inline(never)]
     pub fn hex_k(&mut self, key: &Key, v: &[u8]) -> &mut Self {
         self.key_k(key);
         self.out.push(b'"');

@@ -461,10 +461,10 @@ impl<'a> Record<'a> {
     /// end within [`RecordParts::bytes`] (trailing bytes follow), or `None` when the record has
     /// no parts (raw blocks, unknown records) or a generic walk fails.
     #[inline]
-    pub fn visit_fields_indexed(&self, mut f: impl FnMut(usize, Value<'a>)) -> Option<Walked> {
+    pub fn visit_fields_indexed(&self, f: impl FnMut(usize, Value<'a>)) -> Option<Walked> {
         macro_rules! v {
             ($v:expr) => {{
-                $v.visit_data_indexed(&mut f);
+                $v.visit_data_indexed(f);
                 Some(Walked {
                     end: $v.fields_len(),
                 })
