@@ -601,7 +601,7 @@ impl<'a> Obj<'a> {
     }
 
     /// An unsigned integer under a prepared key.
-    #[inline(never)]
+    #[inline(always)]
     pub fn u64_k(&mut self, key: &Key, v: u64) -> &mut Self {
         match u32::try_from(v) {
             Ok(v) if !self.first && key.len != 0 => {
