@@ -272,6 +272,7 @@ pub async fn run<S: Sink>(
             cfg.initial_timestamp =
                 InitialTimestamp::from_wire(resume.bookmark.saturating_sub(opts.slack).max(1));
         }
+        let records_before = summary.records;
         let outcome = tokio::select! {
             _ = &mut shutdown => None,
             r = one_session(opts, cfg, sink, &mut resume, &mut summary) => Some(r),
@@ -289,12 +290,10 @@ pub async fn run<S: Sink>(
         let reason = match outcome {
             Ok(r) => {
                 let text = r.to_string();
-                let progressed = matches!(
-                    r,
-                    CloseReason::ClosedByServer
-                        | CloseReason::ServerError { .. }
-                        | CloseReason::Corrupt(_)
-                );
+                // A session that delivered records resets the backoff; one that ended
+                // without any (refused, an Error at once) counts as a failed attempt, so a
+                // server that keeps refusing is retried ever more slowly, not every 0.5 s.
+                let progressed = summary.records > records_before;
                 sink.event(&StreamEvent::Disconnected(r));
                 if progressed {
                     failures = 0;
