@@ -118,7 +118,8 @@ pub struct StreamArgs {
     /// Metadata cache file: loaded first, saved at the end (implies --render).
     #[arg(long, value_name = "FILE")]
     pub metadata: Option<PathBuf>,
-    /// Output file for the JSON Lines, or `-` for standard output.
+    /// Output file for the JSON Lines (appended to, so a restarted stream continues it), or
+    /// `-` for standard output.
     #[arg(long, short, default_value = "-")]
     pub out: String,
     /// Also write the decrypted byte stream of each session (FILE, then FILE.2, ...) for
@@ -222,7 +223,15 @@ pub fn stream(args: StreamArgs) -> Result<ExitCode, String> {
     let out: Box<dyn Write> = if args.out == "-" {
         Box::new(io::stdout().lock())
     } else {
-        Box::new(File::create(&args.out).map_err(|e| format!("cannot create {}: {e}", args.out))?)
+        // Appended to, never truncated: a restarted stream continues the same file, and the
+        // bookmark guarantees it neither repeats nor skips what is already there.
+        Box::new(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&args.out)
+                .map_err(|e| format!("cannot open {}: {e}", args.out))?,
+        )
     };
     let mut sink = JsonSink::new(out, render, &mut metadata).print_log();
     if io::stderr().is_terminal() {
