@@ -1,8 +1,10 @@
 //! Typed record decoding over the records of a synthesized stream (see `estreamer_benches`):
 //! the intrusion events (block 85; the first 2,000, which stay in L2) decoded, decoded with every
 //! field read through the typed view, and rendered with the metadata cache; the connection
-//! events (block 174) and the rule messages with every field read; the whole mixed stream
-//! decoded record by record with every field walked; encoding (the client's requests, block-85
+//! events (block 174) and the rule messages with every field read (the connection events also
+//! through the typed visit, and a connection-only stream to JSON Lines); the whole mixed stream
+//! decoded record by record with every field walked generically and through the typed visit;
+//! encoding (the client's requests, block-85
 //! records from their `Repr`, every record of the stream through its layouts); and
 //! `estreamer decode` writing JSON Lines.
 //!
@@ -217,6 +219,68 @@ fn bench(c: &mut Criterion) {
     }
     g.finish();
 
+    // The same records, every field read through the typed visit (the accessors, one call of
+    // the closure per field, no array of values built).
+    let mut g = c.benchmark_group("connection_174_visit");
+    g.measurement_time(Duration::from_secs(3)).sample_size(20);
+    for (id, tp) in [
+        ("bytes", Throughput::Bytes(bytes_of(&connection))),
+        ("records", Throughput::Elements(connection.len() as u64)),
+    ] {
+        g.throughput(tp);
+        g.bench_function(id, |b| {
+            b.iter(|| {
+                let mut acc = 0u64;
+                for r in &connection {
+                    let Ok(rec) = Record::decode_body(r.record_type, black_box(r.body), r.offset)
+                    else {
+                        continue;
+                    };
+                    rec.visit_prefix(|_, v| acc = acc.wrapping_add(cheap(v)));
+                    rec.visit_fields(|_, v| acc = acc.wrapping_add(cheap(v)));
+                }
+                black_box(acc)
+            })
+        });
+    }
+    g.finish();
+
+    // `estreamer decode` of a stream of connection events only (block 174): 4 MiB.
+    let conn_stream = synth(&SynthConfig {
+        target_bytes: 4 << 20,
+        mix: estreamer_benches::Mix {
+            intrusion: 0,
+            connection: 1,
+            packet: 0,
+            rule_message: 0,
+            classification: 0,
+            priority: 0,
+        },
+        ..SynthConfig::default()
+    });
+    let mut g = c.benchmark_group("connection_174_json_lines");
+    g.measurement_time(Duration::from_secs(4)).sample_size(10);
+    let mut out = Vec::with_capacity(conn_stream.bytes.len() * 4);
+    for (id, tp) in [
+        ("bytes", Throughput::Bytes(conn_stream.bytes.len() as u64)),
+        ("records", Throughput::Elements(conn_stream.records as u64)),
+    ] {
+        g.throughput(tp);
+        g.bench_function(id, |b| {
+            b.iter(|| {
+                out.clear();
+                let summary = estreamer_cli::decode::decode_stream(
+                    black_box(&conn_stream.bytes[..]),
+                    &mut out,
+                    DecodeOptions::default(),
+                )
+                .expect("decode to memory");
+                black_box(summary)
+            })
+        });
+    }
+    g.finish();
+
     // The mixed stream: framing, bundles, record headers and every field of every record
     // walked generically through its layout.
     let mut g = c.benchmark_group("mixed_stream_every_field");
@@ -244,6 +308,40 @@ fn bench(c: &mut Criterion) {
                         for parts in rec.prefix().into_iter().chain(rec.parts()) {
                             let _ = parts.for_each(|_, v| fold(&mut acc, v));
                         }
+                    }
+                }
+                black_box(acc)
+            })
+        });
+    }
+    g.finish();
+
+    // The same, with every field read through the typed visit (`Record::visit_prefix`,
+    // `Record::visit_fields`) instead of the generic layout walk.
+    let mut g = c.benchmark_group("mixed_stream_every_field_typed");
+    g.measurement_time(Duration::from_secs(4)).sample_size(10);
+    for (id, tp) in [
+        ("bytes", Throughput::Bytes(s.bytes.len() as u64)),
+        ("records", Throughput::Elements(s.records as u64)),
+    ] {
+        g.throughput(tp);
+        g.bench_function(id, |b| {
+            b.iter(|| {
+                let mut acc = 0u64;
+                for m in Messages::new(black_box(&s.bytes), DecodeOptions::default()) {
+                    let Ok(m) = m else { continue };
+                    let Ok(Body::Bundle(bundle)) = m.decode_body(HeaderMode::Auto) else {
+                        continue;
+                    };
+                    for inner in bundle.messages().flatten() {
+                        let Ok(Body::EventData(d)) = inner.decode_body(HeaderMode::Auto) else {
+                            continue;
+                        };
+                        let Ok(rec) = Record::decode(&d) else {
+                            continue;
+                        };
+                        rec.visit_prefix(|_, v| acc = acc.wrapping_add(cheap(v)));
+                        rec.visit_fields(|_, v| acc = acc.wrapping_add(cheap(v)));
                     }
                 }
                 black_box(acc)
@@ -313,20 +411,25 @@ fn bench(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("decode_to_json_lines");
     g.measurement_time(Duration::from_secs(5)).sample_size(10);
-    g.throughput(Throughput::Elements(s.records as u64));
     let mut out = Vec::with_capacity(s.bytes.len() * 4);
-    g.bench_function("records", |b| {
-        b.iter(|| {
-            out.clear();
-            let summary = estreamer_cli::decode::decode_stream(
-                black_box(&s.bytes[..]),
-                &mut out,
-                DecodeOptions::default(),
-            )
-            .expect("decode to memory");
-            black_box(summary)
-        })
-    });
+    for (id, tp) in [
+        ("records", Throughput::Elements(s.records as u64)),
+        ("bytes", Throughput::Bytes(s.bytes.len() as u64)),
+    ] {
+        g.throughput(tp);
+        g.bench_function(id, |b| {
+            b.iter(|| {
+                out.clear();
+                let summary = estreamer_cli::decode::decode_stream(
+                    black_box(&s.bytes[..]),
+                    &mut out,
+                    DecodeOptions::default(),
+                )
+                .expect("decode to memory");
+                black_box(summary)
+            })
+        });
+    }
     g.finish();
 }
 

@@ -18,6 +18,7 @@
 //! * `decode`, `fields`, `render`: an intrusion event (block 85) decoded; decoded and every field
 //!   read through the typed view; decoded and rendered with the stream's metadata;
 //! * `mixed`: every record of the 1 MiB stream decoded and every field walked generically;
+//! * `typed`: the same, every field read through the typed visit (`Record::visit_fields`);
 //! * `json`: `estreamer decode` of the 1 MiB stream into memory.
 //!
 //! Each mode prints `<mode> <records per iteration> <ns per record>`.
@@ -93,7 +94,7 @@ fn main() {
         let t = Instant::now();
         let mut acc = 0u64;
         let per_iter = match what {
-            "frames" | "mixed" | "json" => small_records,
+            "frames" | "mixed" | "typed" | "json" => small_records,
             _ => events.len(),
         };
         for _ in 0..iters {
@@ -127,6 +128,23 @@ fn main() {
                             for p in r.prefix().into_iter().chain(r.parts()) {
                                 let _ = p.for_each(|_, v| acc = acc.wrapping_add(fold(v)));
                             }
+                        }
+                    }
+                }
+                "typed" => {
+                    for m in
+                        Messages::new(black_box(&small.bytes), DecodeOptions::default()).flatten()
+                    {
+                        let Ok(Body::Bundle(b)) = m.decode_body(HeaderMode::Auto) else {
+                            continue;
+                        };
+                        for inner in b.messages().flatten() {
+                            let Ok(Body::EventData(d)) = inner.decode_body(HeaderMode::Auto) else {
+                                continue;
+                            };
+                            let Ok(r) = Record::decode(&d) else { continue };
+                            r.visit_prefix(|_, v| acc = acc.wrapping_add(fold(v)));
+                            r.visit_fields(|_, v| acc = acc.wrapping_add(fold(v)));
                         }
                     }
                 }
@@ -170,7 +188,9 @@ fn main() {
     let mode = std::env::args().nth(1).unwrap_or_else(|| "all".into());
     match mode.as_str() {
         "all" => {
-            for m in ["frames", "decode", "fields", "render", "mixed", "json"] {
+            for m in [
+                "frames", "decode", "fields", "render", "mixed", "typed", "json",
+            ] {
                 run(m, &mut json);
             }
         }

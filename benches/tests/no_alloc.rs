@@ -305,6 +305,13 @@ fn typed_records_and_rendering_allocate_nothing() {
                     })
                     .unwrap();
             }
+            // The typed visit, which `estreamer decode` uses.
+            rec.visit_prefix(|_, v| {
+                std::hint::black_box(v);
+            });
+            rec.visit_fields(|_, v| {
+                std::hint::black_box(v);
+            });
             if let Record::IntrusionEvent(ev) = rec {
                 let r = md.render(&ev);
                 std::hint::black_box(&r);
@@ -321,5 +328,24 @@ fn typed_records_and_rendering_allocate_nothing() {
         allocs, 0,
         "decoding {records} typed records ({fields} fields) and rendering {rendered} intrusion \
          events ({s}) allocated"
+    );
+}
+
+/// `estreamer decode` to JSON Lines allocates a bounded number of times whatever the number of
+/// records: its output buffer, the reader's buffer while it grows to the largest message, and
+/// one table of keys per layout met; nothing per record or per field.
+#[test]
+fn json_lines_allocate_nothing_per_record() {
+    let s = stream();
+    let mut out = Vec::with_capacity(s.bytes.len() * 8);
+    let (summary, allocs, _) = counted(|| {
+        estreamer_cli::decode::decode_stream(&s.bytes[..], &mut out, DecodeOptions::default())
+    });
+    let summary = summary.unwrap();
+    assert!(summary.records > 7000, "{summary:?}");
+    assert!(
+        allocs < 64,
+        "{allocs} allocations for {} records to JSON Lines",
+        summary.records
     );
 }
