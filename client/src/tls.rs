@@ -92,11 +92,12 @@ pub fn client_config(
 ) -> Result<rustls::ClientConfig, TlsSetupError> {
     let provider = provider();
     let verifier: Arc<dyn ServerCertVerifier> = match verification {
-        ServerVerification::CaFromPkcs12 => Arc::new(CaVerifier {
-            roots: Arc::new(roots(&identity.trust_anchors())?),
+        ServerVerification::CaFromPkcs12 => Arc::new(Verifier {
+            roots: Some(Arc::new(roots(&identity.trust_anchors())?)),
             algs: provider.signature_verification_algorithms,
         }),
-        ServerVerification::InsecureNoVerification => Arc::new(NoVerification {
+        ServerVerification::InsecureNoVerification => Arc::new(Verifier {
+            roots: None,
             algs: provider.signature_verification_algorithms,
         }),
     };
@@ -139,14 +140,16 @@ pub fn server_name(host: &str) -> ServerName<'static> {
     }
 }
 
-/// Chain and validity against fixed roots, no name check.
+/// The client's server-certificate verifier: chain and validity against fixed roots without a
+/// name check, or (roots `None`) no certificate check at all. The handshake signatures are
+/// checked either way, so the peer holds the key of the certificate it showed.
 #[derive(Debug)]
-struct CaVerifier {
-    roots: Arc<RootCertStore>,
+struct Verifier {
+    roots: Option<Arc<RootCertStore>>,
     algs: WebPkiSupportedAlgorithms,
 }
 
-impl ServerCertVerifier for CaVerifier {
+impl ServerCertVerifier for Verifier {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -155,56 +158,16 @@ impl ServerCertVerifier for CaVerifier {
         _ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        let cert = ParsedCertificate::try_from(end_entity)?;
-        rustls::client::verify_server_cert_signed_by_trust_anchor(
-            &cert,
-            &self.roots,
-            intermediates,
-            now,
-            self.algs.all,
-        )?;
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algs)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algs)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.algs.supported_schemes()
-    }
-}
-
-/// Accepts any server certificate (the handshake signatures are still checked, so the peer
-/// holds the key of the certificate it showed, whoever it is).
-#[derive(Debug)]
-struct NoVerification {
-    algs: WebPkiSupportedAlgorithms,
-}
-
-impl ServerCertVerifier for NoVerification {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
+        if let Some(roots) = &self.roots {
+            let cert = ParsedCertificate::try_from(end_entity)?;
+            rustls::client::verify_server_cert_signed_by_trust_anchor(
+                &cert,
+                roots,
+                intermediates,
+                now,
+                self.algs.all,
+            )?;
+        }
         Ok(ServerCertVerified::assertion())
     }
 
