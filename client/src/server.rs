@@ -8,6 +8,9 @@
 //! * The first message must be an Event Stream Request; anything else is answered with an
 //!   Error message (code 1) and the connection closes. In extended mode (bit 30) it sends
 //!   Streaming Information offering service 6667 and requires a Streaming Request for 6667.
+//! * The request flags and extended requests select the event families (intrusion events,
+//!   packets with flag bit 0, extra data with bit 27, connection, file, malware, correlation,
+//!   impact, user records); metadata and record types of no family are always sent.
 //! * The initial timestamp selects the records: `genesis` every record, a time every record
 //!   archived at or after it, `now` only metadata (archive timestamp 0), since a capture has
 //!   nothing newer than the connection. Metadata is always sent.
@@ -359,7 +362,7 @@ async fn connection(tcp: tokio::net::TcpStream, shared: Arc<Shared>) {
             .await;
             return;
         }
-        Request::Streaming(_) => {
+        Request::Streaming(..) => {
             send_error(&mut wr, &shared, 1, "the first message must be an Event Stream Request (type 2), not a Streaming Request").await;
             return;
         }
@@ -369,6 +372,7 @@ async fn connection(tcp: tokio::net::TcpStream, shared: Arc<Shared>) {
 
     // 2. Extended mode: Streaming Information, then the Streaming Request.
     let mut start = start;
+    let mut entries = Vec::new();
     if extended {
         let mut out = Vec::new();
         let svc = Service {
@@ -384,7 +388,10 @@ async fn connection(tcp: tokio::net::TcpStream, shared: Arc<Shared>) {
             return;
         }
         match tokio::time::timeout(timeout, next_message(&mut rd, &mut decoder)).await {
-            Ok(Ok(Some(Request::Streaming(ts)))) => start = ts,
+            Ok(Ok(Some(Request::Streaming(ts, list)))) => {
+                start = ts;
+                entries = list;
+            }
             Ok(Ok(Some(Request::Bad(text)))) => {
                 send_error(&mut wr, &shared, 1, &text).await;
                 return;
@@ -430,16 +437,14 @@ async fn connection(tcp: tokio::net::TcpStream, shared: Arc<Shared>) {
             }
         })
     };
-    let _ = stream_records(
-        &mut wr,
-        &shared,
-        &client,
+    let request = Accepted {
         connection_id,
         start,
+        families: Families::requested(flags, &entries),
         extended,
         extended_header,
-    )
-    .await;
+    };
+    let _ = stream_records(&mut wr, &shared, &client, &request).await;
     reader.abort();
 }
 
@@ -457,11 +462,15 @@ async fn stream_records<W: AsyncWriteExt + Unpin>(
     wr: &mut W,
     shared: &Shared,
     client: &ClientState,
-    connection_id: u32,
-    start: InitialTimestamp,
-    extended: bool,
-    extended_header: bool,
+    request: &Accepted,
 ) -> std::io::Result<()> {
+    let Accepted {
+        connection_id,
+        start,
+        ref families,
+        extended,
+        extended_header,
+    } = *request;
     let cfg = &shared.config;
     let capture = &cfg.capture;
     // Without events to repeat, or asked for `now` (no capture record is newer than the
@@ -472,7 +481,14 @@ async fn stream_records<W: AsyncWriteExt + Unpin>(
         (0, true, _) => u32::MAX,
         (n, true, _) => n,
     };
-    let mut plan = (0..rounds).flat_map(|round| capture.selected(start, round));
+    let mut plan = (0..rounds)
+        .flat_map(|round| capture.selected(start, round))
+        .filter(|&(i, _)| {
+            capture
+                .records
+                .get(i)
+                .is_some_and(|r| families.wants(RecordType(r.type_word & 0xffff)))
+        });
     let per_unit = if extended {
         cfg.bundle_records.max(1)
     } else {
@@ -586,10 +602,71 @@ fn due_fault(shared: &Shared, sent: u64) -> Option<Fault> {
     None
 }
 
+/// What a client asked for, once its request was accepted.
+#[derive(Debug, Clone)]
+struct Accepted {
+    connection_id: u32,
+    start: InitialTimestamp,
+    families: Families,
+    extended: bool,
+    extended_header: bool,
+}
+
+/// Which records a request asks for (decision: the families this crate's records belong to;
+/// a record type not listed here is always sent, as metadata is).
+#[derive(Debug, Clone)]
+struct Families {
+    intrusion: bool,
+    packets: bool,
+    extra_data: bool,
+    connection: bool,
+    file: bool,
+    malware: bool,
+    correlation: bool,
+    impact: bool,
+    user: bool,
+}
+
+impl Families {
+    fn requested(flags: RequestFlags, entries: &[estreamer_codec::EventTypeRequest]) -> Self {
+        use estreamer_codec::{EventCode, VersionResolution};
+        let r = VersionResolution::new(flags, entries);
+        let has = |c: EventCode| r.version_for(c).is_some();
+        let intrusion = has(EventCode::INTRUSION);
+        Families {
+            intrusion,
+            packets: intrusion && flags.contains(RequestFlags::PACKET_DATA),
+            extra_data: intrusion && flags.contains(RequestFlags::EXTRA_DATA),
+            connection: has(EventCode::CONNECTION),
+            file: has(EventCode::FILE),
+            malware: has(EventCode::MALWARE),
+            correlation: has(EventCode::CORRELATION),
+            impact: has(EventCode::IMPACT),
+            user: has(EventCode::USER),
+        }
+    }
+
+    /// Whether a record of this type goes out.
+    fn wants(&self, t: RecordType) -> bool {
+        match t.0 {
+            400 => self.intrusion,
+            2 => self.packets,
+            110 => self.extra_data,
+            71 => self.connection,
+            500 | 502 => self.file,
+            125 => self.malware,
+            112 => self.correlation,
+            9 => self.impact,
+            92..=95 => self.user,
+            _ => true,
+        }
+    }
+}
+
 /// A client message, reduced to what the server acts on.
 enum Request {
     EventStream(InitialTimestamp, RequestFlags),
-    Streaming(InitialTimestamp),
+    Streaming(InitialTimestamp, Vec<estreamer_codec::EventTypeRequest>),
     Null,
     Other(u16),
     Bad(String),
@@ -636,7 +713,7 @@ fn classify(m: &Message<'_>) -> Request {
     match m.decode_body(HeaderMode::Auto) {
         Ok(Body::EventStreamRequest(r)) => Request::EventStream(r.initial_timestamp, r.flags),
         Ok(Body::StreamingRequest(r)) if r.service_id == ESTREAMER_SERVICE => {
-            Request::Streaming(r.initial_timestamp)
+            Request::Streaming(r.initial_timestamp, r.entries.to_vec())
         }
         Ok(Body::StreamingRequest(r)) => Request::Bad(format!(
             "the Streaming Request names service {}, not {ESTREAMER_SERVICE}",

@@ -130,7 +130,10 @@ fn options(
     let tls = tls::client_config(client, ServerVerification::CaFromPkcs12).unwrap();
     let mut flags = RequestFlags::ENCORE_DEFAULT;
     if !extended {
-        flags = RequestFlags(flags.0 & !RequestFlags::EXTENDED_REQUESTS.0);
+        // Plain mode: the flags alone say what to send; eNcore's flags ask for no connection
+        // events (those come from its extended list), so ask with bit 18 (connection v4).
+        flags = RequestFlags(flags.0 & !RequestFlags::EXTENDED_REQUESTS.0)
+            | RequestFlags::CONNECTION_V4;
     }
     let session = SessionConfig {
         initial_timestamp: InitialTimestamp::Genesis,
@@ -444,4 +447,101 @@ async fn bookmark_file_resumes_a_restarted_client_without_duplicates() {
     assert!(served < 2 * setup.expected.len() as u64);
     setup.handle.shutdown().await;
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_sends_only_the_requested_families() {
+    use estreamer_codec::{EventCode, EventTypeRequest};
+    let bytes = capture(256 << 10, 11);
+    let setup = start(bytes.clone(), |_| {}).await;
+    // Connection events only: no intrusion flag (bit 6 asks for intrusion v2), no packets (bit
+    // 0), no extra data (bit 27); the extended list keeps metadata and connection.
+    let flags = RequestFlags(0x4890_0061 & !(1 << 6) & !1 & !(1 << 27));
+    let extended: Vec<EventTypeRequest> = EventTypeRequest::ENCORE_5_2_11
+        .iter()
+        .copied()
+        .filter(|e| [EventCode::METADATA, EventCode::CONNECTION].contains(&e.event_code()))
+        .collect();
+    let mut opts = options(&setup, &setup.pki.client, true);
+    opts.session.flags = flags;
+    opts.session.extended = extended;
+    // What the capture holds per record type.
+    let in_capture = count_types(&bytes);
+    let sink = TypeSink::default();
+    let mut s = sink.clone();
+    let done = sink.clone();
+    let summary = connect::run(&opts, &mut s, async move {
+        // The server sends everything selected, then keep-alives: wait for the first one.
+        for _ in 0..3000 {
+            if done.0.lock().unwrap().keep_alive {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .unwrap();
+    let types = sink.0.lock().unwrap().types.clone();
+    assert!(summary.records > 0);
+    assert!(types.contains_key(&71), "{types:?}");
+    for t in [400u32, 2, 110] {
+        assert!(
+            !types.contains_key(&t),
+            "record {t} was not requested: {types:?}"
+        );
+    }
+    // Metadata still comes.
+    assert!(types.contains_key(&66), "{types:?}");
+    assert_eq!(types[&71], in_capture[&71], "every connection event");
+    assert!(
+        in_capture[&400] > 0 && in_capture[&2] > 0,
+        "the capture had the others"
+    );
+    setup.handle.shutdown().await;
+}
+
+/// Records per record type in a capture.
+fn count_types(capture: &[u8]) -> std::collections::BTreeMap<u32, u32> {
+    use estreamer_codec::{Body, DecodeOptions, HeaderMode, Messages};
+    let mut m = std::collections::BTreeMap::new();
+    for msg in Messages::new(capture, DecodeOptions::default()) {
+        if let Body::Bundle(b) = msg.unwrap().decode_body(HeaderMode::Auto).unwrap() {
+            for inner in b.messages() {
+                if let Body::EventData(d) = inner.unwrap().decode_body(HeaderMode::Auto).unwrap() {
+                    *m.entry(d.record_type_word & 0xffff).or_default() += 1;
+                }
+            }
+        }
+    }
+    m
+}
+
+#[derive(Default)]
+struct Types {
+    types: std::collections::BTreeMap<u32, u32>,
+    keep_alive: bool,
+}
+
+#[derive(Clone, Default)]
+struct TypeSink(Arc<Mutex<Types>>);
+
+impl Sink for TypeSink {
+    fn record(&mut self, r: RecordRef<'_>) -> io::Result<()> {
+        *self
+            .0
+            .lock()
+            .unwrap()
+            .types
+            .entry(r.data.record_type_word & 0xffff)
+            .or_default() += 1;
+        Ok(())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn event(&mut self, e: &StreamEvent) {
+        if matches!(e, StreamEvent::KeepAlive) {
+            self.0.lock().unwrap().keep_alive = true;
+        }
+    }
 }
