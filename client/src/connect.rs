@@ -486,7 +486,8 @@ fn drain<S: Sink>(
                 sink.event(&StreamEvent::KeepAlive);
             }
             Event::ServerError { .. } => {
-                // The reason is kept by the session; the server closes next.
+                // The server closes after an Error; do not wait for it to.
+                return Ok(session.close_reason().cloned());
             }
             Event::StreamingInformation { .. } | Event::Other(_) => {}
         }
