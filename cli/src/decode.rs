@@ -9,11 +9,20 @@ use std::io::{self, Read, Write};
 use estreamer_codec::layout::{Layout, Value};
 use estreamer_codec::metadata::Metadata;
 use estreamer_codec::{
-    Body, DecodeError, DecodeOptions, ErrorKind, EventCode, EventTypeRequest, HeaderMode,
-    InitialTimestamp, Message, MessageReader, MessageType, ReadError, Record, RequestFlags,
+    Body, DecodeError, DecodeOptions, ErrorKind, EventCode, EventData, EventTypeRequest,
+    HeaderMode, InitialTimestamp, Message, MessageReader, MessageType, ReadError, Record,
+    RecordHeaderForm, RecordType, RequestFlags,
 };
 
-use crate::json::{Key, Obj};
+use crate::json::{Key, Obj, Run};
+
+/// A prepared key for a fixed name (a static, built at compile time).
+macro_rules! k {
+    ($name:literal) => {{
+        static KEY: Key = Key::new($name);
+        &KEY
+    }};
+}
 
 /// Counts of what a decode run wrote.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +60,7 @@ struct State<'m> {
     metadata: &'m mut Metadata,
     summary: Summary,
     keys: KeyCache,
+    runs: HeaderRuns,
 }
 
 /// The JSON keys of every layout met so far, prepared once per layout (see [`Key`]).
@@ -59,12 +69,20 @@ struct KeyCache {
     /// By the layout's address: the same layout may sit at more than one address (a `const`
     /// promoted in several places), which only costs a duplicate entry; two different layouts
     /// never share one.
-    layouts: Vec<(&'static Layout, Box<[Key]>)>,
+    layouts: Vec<(&'static Layout, LayoutKeys)>,
+}
+
+/// What a layout's records write the same way every time.
+struct LayoutKeys {
+    /// The fields' keys, in order.
+    keys: Box<[Key]>,
+    /// For a block layout, `,"record_layout":"<name>","block_type":<type>,"block_length":`.
+    block: Option<Run>,
 }
 
 impl KeyCache {
-    /// The keys of `layout`'s fields, in order.
-    fn get(&mut self, layout: &'static Layout) -> &[Key] {
+    /// The prepared keys of `layout`.
+    fn get(&mut self, layout: &'static Layout) -> Option<&LayoutKeys> {
         let i = match self
             .layouts
             .iter()
@@ -73,11 +91,74 @@ impl KeyCache {
             Some(i) => i,
             None => {
                 let keys = layout.fields.iter().map(|f| Key::new(f.name)).collect();
-                self.layouts.push((layout, keys));
+                let block = layout.block_type.and_then(|t| {
+                    // Written by the general methods, so the bytes are theirs.
+                    let mut text = Vec::new();
+                    Obj::continuing(&mut text)
+                        .str_k(k!("record_layout"), layout.name)
+                        .u64_k(k!("block_type"), t.into());
+                    text.extend_from_slice(b",\"block_length\":");
+                    Run::new(&text)
+                });
+                self.layouts.push((layout, LayoutKeys { keys, block }));
                 self.layouts.len() - 1
             }
         };
-        self.layouts.get(i).map_or(&[], |(_, k)| k)
+        self.layouts.get(i).map(|(_, k)| k)
+    }
+}
+
+/// The header keys of Event Data messages that depend only on the header version, the record
+/// header form and the record type, prepared once each (see [`Run`]).
+#[derive(Default)]
+struct HeaderRuns {
+    /// `,"header_version":<v>,"message_type":4,"message_type_name":"event_data",
+    /// "message_length":` for header versions 0 and 1.
+    message: [Option<Run>; 2],
+    /// `,"record_header_form":"<form>","record_type":<t>,"record_type_name":<name>,
+    /// "netmap_id":` by form and type.
+    records: Vec<(RecordHeaderForm, RecordType, Option<Run>)>,
+}
+
+impl HeaderRuns {
+    /// The run for an Event Data message of header version `version` (0 or 1).
+    fn message(&mut self, version: u16) -> Option<&Run> {
+        let slot = self.message.get_mut(usize::from(version))?;
+        if slot.is_none() {
+            let mut text = Vec::new();
+            Obj::continuing(&mut text)
+                .u64_k(k!("header_version"), version.into())
+                .u64_k(k!("message_type"), MessageType::EVENT_DATA.0.into())
+                .str_k(
+                    k!("message_type_name"),
+                    MessageType::EVENT_DATA.name().unwrap_or("unknown"),
+                );
+            text.extend_from_slice(b",\"message_length\":");
+            *slot = Run::new(&text);
+        }
+        slot.as_ref()
+    }
+
+    /// The run for a record of type `t` under a record header of form `form`.
+    fn record(&mut self, form: RecordHeaderForm, t: RecordType) -> Option<&Run> {
+        let i = match self
+            .records
+            .iter()
+            .position(|&(f, rt, _)| f == form && rt == t)
+        {
+            Some(i) => i,
+            None => {
+                let mut text = Vec::new();
+                Obj::continuing(&mut text)
+                    .str_k(k!("record_header_form"), form.name())
+                    .u64_k(k!("record_type"), t.0.into())
+                    .opt_str_k(k!("record_type_name"), t.name());
+                text.extend_from_slice(b",\"netmap_id\":");
+                self.records.push((form, t, Run::new(&text)));
+                self.records.len() - 1
+            }
+        };
+        self.records.get(i).and_then(|(_, _, r)| r.as_ref())
     }
 }
 
@@ -98,6 +179,7 @@ impl<'m> Renderer<'m> {
                 metadata,
                 summary: Summary::default(),
                 keys: KeyCache::default(),
+                runs: HeaderRuns::default(),
             },
         }
     }
@@ -170,6 +252,7 @@ pub fn decode_stream_rendered<R: Read, W: Write>(
         metadata,
         summary: Summary::default(),
         keys: KeyCache::default(),
+        runs: HeaderRuns::default(),
     };
     loop {
         match reader.next_message() {
@@ -287,14 +370,6 @@ fn bound_fields(o: &mut Obj<'_>, kind: ErrorKind) {
     }
 }
 
-/// A prepared key for a fixed name (a static, built at compile time).
-macro_rules! k {
-    ($name:literal) => {{
-        static KEY: Key = Key::new($name);
-        &KEY
-    }};
-}
-
 fn common(o: &mut Obj<'_>, m: &Message<'_>, ctx: Context) {
     o.u64("offset", m.offset() as u64)
         .u64_k(k!("header_version"), m.version().into())
@@ -307,6 +382,53 @@ fn common(o: &mut Obj<'_>, m: &Message<'_>, ctx: Context) {
     if let Some((bundle_offset, index)) = ctx.bundle {
         o.u64_k(k!("bundle_offset"), bundle_offset as u64)
             .u64_k(k!("bundle_index"), index as u64);
+    }
+}
+
+/// [`common`] and the record header fields of an Event Data message: the keys and values that
+/// depend only on the header version, the record header form and the record type are written
+/// as prepared runs.
+#[inline]
+fn event_data_header(
+    o: &mut Obj<'_>,
+    m: &Message<'_>,
+    ctx: Context,
+    d: &EventData<'_>,
+    runs: &mut HeaderRuns,
+) {
+    let message = match m.message_type() {
+        MessageType::EVENT_DATA => runs.message(m.version()),
+        _ => None,
+    };
+    match message {
+        Some(run) => {
+            o.u64("offset", m.offset() as u64)
+                .run_u64(run, m.length().into());
+            if let Some((bundle_offset, index)) = ctx.bundle {
+                o.u64_k(k!("bundle_offset"), bundle_offset as u64)
+                    .u64_k(k!("bundle_index"), index as u64);
+            }
+        }
+        None => common(o, m, ctx),
+    }
+    match runs.record(d.header_form(), d.record_type()) {
+        Some(run) => {
+            o.run_u64(run, d.netmap_id().into());
+        }
+        None => {
+            o.str_k(k!("record_header_form"), d.header_form().name())
+                .u64_k(k!("record_type"), d.record_type().0.into())
+                .opt_str_k(k!("record_type_name"), d.record_type().name())
+                .u64_k(k!("netmap_id"), d.netmap_id().into());
+        }
+    }
+    o.u64_k(k!("record_length"), d.record_length() as u64);
+    if let (Some(ts), Some(reserved)) = (d.archive_timestamp(), d.reserved()) {
+        o.u64_k(k!("archive_timestamp"), ts.into())
+            .u64_k(k!("reserved"), reserved.into());
+    }
+    if d.type_word_flag() {
+        o.u64("record_type_flag", 1);
     }
 }
 
@@ -348,7 +470,10 @@ fn render_message(out: &mut Vec<u8>, m: &Message<'_>, ctx: Context, st: &mut Sta
     }
     st.summary.messages += 1;
     let mut o = Obj::new(out);
-    common(&mut o, m, ctx);
+    match &body {
+        Body::EventData(d) => event_data_header(&mut o, m, ctx, d, &mut st.runs),
+        _ => common(&mut o, m, ctx),
+    }
     match body {
         Body::Null => {}
         Body::Error(e) => {
@@ -364,20 +489,8 @@ fn render_message(out: &mut Vec<u8>, m: &Message<'_>, ctx: Context, st: &mut Sta
             timestamp_fields(&mut o, r.initial_timestamp);
             flags_fields(&mut o, r.flags);
         }
-        Body::EventData(d) => {
+        Body::EventData(_) => {
             st.summary.records += 1;
-            o.str_k(k!("record_header_form"), d.header_form().name())
-                .u64_k(k!("record_type"), d.record_type().0.into())
-                .opt_str_k(k!("record_type_name"), d.record_type().name())
-                .u64_k(k!("netmap_id"), d.netmap_id().into())
-                .u64_k(k!("record_length"), d.record_length() as u64);
-            if let (Some(ts), Some(reserved)) = (d.archive_timestamp(), d.reserved()) {
-                o.u64_k(k!("archive_timestamp"), ts.into())
-                    .u64_k(k!("reserved"), reserved.into());
-            }
-            if d.type_word_flag() {
-                o.u64("record_type_flag", 1);
-            }
             if let Some(r) = &record {
                 record_fields(&mut o, r, &mut st.keys);
                 if st.render {
@@ -582,20 +695,31 @@ fn nested_fields(o: &mut Obj<'_>, n: &estreamer_codec::layout::Nested<'_>) {
 /// after its layout, since its field names (e.g. `device_id`) repeat in the block.
 fn record_fields(o: &mut Obj<'_>, r: &Record<'_>, keys: &mut KeyCache) {
     if let Some(pre) = r.prefix() {
-        let k = keys.get(pre.layout);
+        let k = keys.get(pre.layout).map_or(&[][..], |l| &l.keys);
         o.obj(pre.layout.name, |inner| {
             r.visit_prefix_indexed(|i, v| keyed_value(inner, k, pre.layout, i, v));
         });
     }
     if let Some(parts) = r.parts() {
-        o.str_k(k!("record_layout"), parts.layout.name);
-        if let Some(t) = parts.layout.block_type {
-            o.u64_k(k!("block_type"), t.into())
-                .u64_k(k!("block_length"), (parts.bytes.len() + 8) as u64);
+        let prepared = keys.get(parts.layout);
+        match (
+            prepared.and_then(|l| l.block.as_ref()),
+            parts.layout.block_type,
+        ) {
+            (Some(run), Some(_)) => {
+                o.run_u64(run, (parts.bytes.len() + 8) as u64);
+            }
+            (_, block_type) => {
+                o.str_k(k!("record_layout"), parts.layout.name);
+                if let Some(t) = block_type {
+                    o.u64_k(k!("block_type"), t.into())
+                        .u64_k(k!("block_length"), (parts.bytes.len() + 8) as u64);
+                }
+            }
         }
         // Through the typed view (validated when decoded): the same fields as
         // `parts.for_each`, without walking the layout again.
-        let k = keys.get(parts.layout);
+        let k = prepared.map_or(&[][..], |l| &l.keys);
         let layout = parts.layout;
         let end = r.visit_fields_indexed(
             #[inline(always)]

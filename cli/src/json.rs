@@ -421,6 +421,38 @@ impl Key {
     }
 }
 
+/// Room for a [`Run`]: its text, then at least 16 bytes (a u32 in decimal fits after it).
+const RUN_CAP: usize = 128;
+
+/// A run of keys and values that is the same in many objects (e.g. `,"message_type":4,
+/// "message_type_name":"event_data","message_length":`), ending with the key of a number that
+/// varies: written with one fixed-size copy, the number straight after it.
+#[derive(Clone, Copy)]
+pub struct Run {
+    bytes: [u8; RUN_CAP],
+    len: u8,
+}
+
+impl Run {
+    /// The run for `text`, or `None` when it is too long for the padded form.
+    pub fn new(text: &[u8]) -> Option<Run> {
+        if text.len() + 16 > RUN_CAP {
+            return None;
+        }
+        let mut bytes = [0u8; RUN_CAP];
+        bytes[..text.len()].copy_from_slice(text);
+        Some(Run {
+            bytes,
+            len: text.len() as u8,
+        })
+    }
+
+    /// The run's text.
+    pub fn text(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+}
+
 /// One JSON object being written.
 pub struct Obj<'a> {
     out: &'a mut Vec<u8>,
@@ -574,6 +606,34 @@ impl<'a> Obj<'a> {
         self.out.push(b'"');
         push_mac(self.out, v);
         self.out.push(b'"');
+        self
+    }
+
+    /// Continues an object whose first key was written elsewhere (e.g. into `out` by
+    /// [`Run`]-building code): no `{`, and every key gets its comma.
+    pub fn continuing(out: &'a mut Vec<u8>) -> Self {
+        Obj { out, first: false }
+    }
+
+    /// Writes `run` (which starts with a comma: not for the first key), then `v` in decimal.
+    #[inline]
+    pub fn run_u64(&mut self, run: &Run, v: u64) -> &mut Self {
+        self.first = false;
+        match u32::try_from(v) {
+            Ok(v) => {
+                let len = self.out.len();
+                let at = usize::from(run.len);
+                self.out.extend_from_slice(&run.bytes);
+                if let Some(buf) = self.out.last_chunk_mut::<RUN_CAP>() {
+                    let n = digits_into(buf, at, v);
+                    self.out.truncate(len + at + n);
+                }
+            }
+            Err(_) => {
+                self.out.extend_from_slice(run.text());
+                push_u64(self.out, v);
+            }
+        }
         self
     }
 
