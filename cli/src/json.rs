@@ -84,17 +84,64 @@ const fn special(b: u8) -> bool {
     b < 0x20 || b >= 0x7f || b == b'"' || b == b'\\'
 }
 
+/// The high bit of each byte of `w` that [`special`] is true for, and possibly of later bytes
+/// when an earlier one is (so it answers "any?" exactly, not "which?"): the word-at-a-time
+/// tests for a byte below 0x20, above 0x7e, equal to `"` and equal to `\`.
+#[inline(always)]
+const fn special_bits(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let control = w.wrapping_sub(ONES * 0x20) & !w;
+    let high = w.wrapping_add(ONES) | w;
+    let q = w ^ (ONES * b'"' as u64);
+    let quote = q.wrapping_sub(ONES) & !q;
+    let b = w ^ (ONES * b'\\' as u64);
+    let backslash = b.wrapping_sub(ONES) & !b;
+    (control | high | quote | backslash) & HIGH
+}
+
+/// The 8 bytes at `at` as a word (0 when out of range, which the callers never ask for).
+#[inline(always)]
+fn word(bytes: &[u8], at: usize) -> u64 {
+    bytes
+        .get(at..)
+        .and_then(|b| b.first_chunk::<8>())
+        .map_or(0, |w| u64::from_le_bytes(*w))
+}
+
 /// True when every byte of `bytes` can be copied into a JSON string verbatim: printable ASCII
-/// other than `"` and `\`. Branch-free over 16-byte chunks, so it vectorizes.
+/// other than `"` and `\`. Branch-free over 16-byte chunks (so it vectorizes), then the rest a
+/// word at a time, the last word overlapping the bytes before it instead of a byte loop.
 #[inline]
 fn plain(bytes: &[u8]) -> bool {
+    let n = bytes.len();
+    if n < 8 {
+        // 4 to 7 bytes: two overlapping 4-byte reads; fewer: one byte at a time.
+        return match (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
+            (Some(a), Some(b)) => {
+                let w = u64::from(u32::from_le_bytes(*a)) | u64::from(u32::from_le_bytes(*b)) << 32;
+                special_bits(w) == 0
+            }
+            _ => !bytes.iter().any(|&b| special(b)),
+        };
+    }
     let mut chunks = bytes.chunks_exact(16);
     for c in &mut chunks {
         if c.iter().fold(false, |acc, &b| acc | special(b)) {
             return false;
         }
     }
-    !chunks.remainder().iter().any(|&b| special(b))
+    let rest = chunks.remainder().len();
+    // The last `rest` bytes, in at most two words ending at the end (overlapping the checked
+    // chunks or each other).
+    let mut acc = 0;
+    if rest > 0 {
+        acc |= special_bits(word(bytes, n - 8));
+    }
+    if rest > 8 {
+        acc |= special_bits(word(bytes, n - rest));
+    }
+    acc == 0
 }
 
 /// Appends `s` as the inside of a JSON string (no quotes).
@@ -748,16 +795,28 @@ impl<'a> Obj<'a> {
     /// Text from the wire under a prepared key (see [`text`](Self::text)).
     #[inline(never)]
     pub fn text_k(&mut self, key: &Key, raw: &[u8], shown: &[u8]) -> &mut Self {
-        if plain(shown) {
-            self.key_k(key);
-            self.out.reserve(shown.len() + 2);
-            self.out.push(b'"');
-            self.out.extend_from_slice(shown);
-            self.out.push(b'"');
-            self
-        } else {
-            self.text(key.name, raw, shown)
+        if self.first || key.len == 0 || !plain(shown) {
+            return self.text(key.name, raw, shown);
         }
+        // The key and the opening quote in one fixed-size copy (empty text: the closing one
+        // too), then the text.
+        let len = self.out.len();
+        let at = usize::from(key.len);
+        self.out.extend_from_slice(&key.bytes);
+        if let Some(buf) = self.out.last_chunk_mut::<KEY_CAP>() {
+            if let Some(q) = buf.get_mut(at..at + 2) {
+                q.copy_from_slice(b"\"\"");
+            }
+            if shown.is_empty() {
+                self.out.truncate(len + at + 2);
+                return self;
+            }
+            self.out.truncate(len + at + 1);
+        }
+        self.out.reserve(shown.len() + 1);
+        self.out.extend_from_slice(shown);
+        self.out.push(b'"');
+        self
     }
 
     /// A string under a prepared key (see [`str`](Self::str)).
@@ -1090,13 +1149,25 @@ mod tests {
         // Every single byte, alone and inside plain text of each length around the 16-byte
         // chunks of the fast scan, against serde_json's reading of the result.
         for b in 0..=255u8 {
-            for len in [0usize, 1, 15, 16, 17, 40] {
+            for len in [
+                0usize, 1, 2, 3, 4, 6, 7, 8, 9, 15, 16, 17, 23, 24, 31, 32, 33, 40,
+            ] {
                 for at in [0, len / 2, len] {
                     let mut raw = vec![b'a'; len];
                     raw.insert(at, b);
                     let s = one(|o| {
                         o.text("t", &raw, &raw);
                     });
+                    // Under a prepared key (not the first key: the fast path).
+                    let key = Key::new("t");
+                    assert_eq!(
+                        one(|o| {
+                            o.u64("a", 1).text_k(&key, &raw, &raw);
+                        }),
+                        one(|o| {
+                            o.u64("a", 1).text("t", &raw, &raw);
+                        })
+                    );
                     let v: serde_json::Value = serde_json::from_str(&s).unwrap();
                     assert_eq!(v["t"], String::from_utf8_lossy(&raw).as_ref(), "{raw:?}");
                     assert_eq!(v.get("t_hex").is_some(), std::str::from_utf8(&raw).is_err());
