@@ -846,6 +846,31 @@ impl<'a> Obj<'a> {
     /// Opaque bytes as lowercase hex under a prepared key.
     #[inline(never)]
     pub fn hex_k(&mut self, key: &Key, v: &[u8]) -> &mut Self {
+        // Up to 32 bytes (addresses, fingerprints, session IDs): key, quotes and digits written
+        // in place after one fixed-size copy of the key and one of zeros.
+        const MAX: usize = 32;
+        if v.len() <= MAX && !self.first && key.len != 0 {
+            let len = self.out.len();
+            let at = len + usize::from(key.len);
+            self.out.extend_from_slice(&key.bytes);
+            self.out.extend_from_slice(&[0u8; 2 * MAX + 2]);
+            if let Some(buf) = self
+                .out
+                .get_mut(at..at + 2 * MAX + 2)
+                .and_then(|s| <&mut [u8; 2 * MAX + 2]>::try_from(s).ok())
+            {
+                buf[0] = b'"';
+                for (pair, &b) in buf[1..].chunks_exact_mut(2).zip(v) {
+                    pair.copy_from_slice(&HEX2[usize::from(b)]);
+                }
+                let end = 1 + 2 * v.len();
+                if let Some(q) = buf.get_mut(end) {
+                    *q = b'"';
+                }
+                self.out.truncate(at + end + 1);
+            }
+            return self;
+        }
         self.key_k(key);
         self.out.push(b'"');
         push_hex(self.out, v);
@@ -1137,6 +1162,17 @@ mod tests {
             push_hex(&mut out, &bytes[..n]);
             let want: String = bytes[..n].iter().map(|b| format!("{b:02x}")).collect();
             assert_eq!(String::from_utf8(out).unwrap(), want);
+        }
+        let key = Key::new("h");
+        for n in 0..bytes.len().min(70) {
+            assert_eq!(
+                one(|o| {
+                    o.u64("a", 1).hex_k(&key, &bytes[..n]);
+                }),
+                one(|o| {
+                    o.u64("a", 1).hex("h", &bytes[..n]);
+                })
+            );
         }
         let m = estreamer_codec::Mac([0, 0x1b, 0xa2, 0xff, 0x10, 9]);
         let mut out = Vec::new();
