@@ -61,6 +61,27 @@ struct State<'m> {
     summary: Summary,
     keys: KeyCache,
     runs: HeaderRuns,
+    /// Where [`decode_stream`] writes: the output buffer is flushed into it between the inner
+    /// messages of a bundle too, so a large bundle does not grow the buffer past [`FLUSH_AT`].
+    /// `None` for a [`Renderer`], whose caller owns the output.
+    sink: Option<&'m mut dyn Write>,
+    /// The first write error of `sink`; nothing more is written after it.
+    io_error: Option<io::Error>,
+}
+
+impl State<'_> {
+    /// Writes `out` to the sink (when there is one and it has room past [`FLUSH_AT`]).
+    fn flush_if_full(&mut self, out: &mut Vec<u8>) {
+        if out.len() < FLUSH_AT || self.io_error.is_some() {
+            return;
+        }
+        if let Some(sink) = self.sink.as_mut() {
+            if let Err(e) = sink.write_all(out) {
+                self.io_error = Some(e);
+            }
+            out.clear();
+        }
+    }
 }
 
 /// The JSON keys of every layout met so far, prepared once per layout (see [`Key`]).
@@ -180,6 +201,8 @@ impl<'m> Renderer<'m> {
                 summary: Summary::default(),
                 keys: KeyCache::default(),
                 runs: HeaderRuns::default(),
+                sink: None,
+                io_error: None,
             },
         }
     }
@@ -253,6 +276,8 @@ pub fn decode_stream_rendered<R: Read, W: Write>(
         summary: Summary::default(),
         keys: KeyCache::default(),
         runs: HeaderRuns::default(),
+        sink: Some(&mut out),
+        io_error: None,
     };
     loop {
         match reader.next_message() {
@@ -278,14 +303,16 @@ pub fn decode_stream_rendered<R: Read, W: Write>(
                 }
             }
         }
-        if buf.len() >= FLUSH_AT {
-            out.write_all(&buf)?;
-            buf.clear();
+        st.flush_if_full(&mut buf);
+        if let Some(e) = st.io_error.take() {
+            return Err(e);
         }
     }
+    let summary = st.summary;
+    drop(st);
     out.write_all(&buf)?;
     out.flush()?;
-    Ok(st.summary)
+    Ok(summary)
 }
 
 /// Writes an error object. `incomplete_at` is the stream position for `Incomplete` errors.
@@ -556,6 +583,7 @@ fn render_message(out: &mut Vec<u8>, m: &Message<'_>, ctx: Context, st: &mut Sta
                             depth: ctx.depth + 1,
                         };
                         render_message(out, &inner, inner_ctx, st);
+                        st.flush_if_full(out);
                     }
                     Ok(inner) => {
                         let mut o = Obj::new(out);
