@@ -5,7 +5,9 @@ pub mod cache;
 pub mod catalogue;
 pub mod decode;
 pub mod json;
+#[cfg(feature = "net")]
 pub mod net;
 pub mod request;
+#[cfg(feature = "net")]
 pub mod stream;
 pub mod synth;

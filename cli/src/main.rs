@@ -116,19 +116,24 @@ enum Command {
         #[arg(long)]
         testdata: Option<PathBuf>,
     },
+    #[cfg(feature = "net")]
     /// Stream events from a Management Center over TLS to JSON Lines (the schema of `decode`),
     /// resuming from a bookmark without losing or repeating events across reconnects and
     /// restarts. Ctrl-C flushes the output and the bookmark.
     Stream(estreamer_cli::net::StreamArgs),
+    #[cfg(feature = "net")]
     /// Run a real eStreamer test server (TLS, client certificates required) serving a capture
     /// or a synthesized stream: honours the request, bundles, acknowledgements, keep-alives.
     Serve(estreamer_cli::net::ServeArgs),
+    #[cfg(feature = "net")]
     /// Create a test PKI the way a Management Center does: CA, server certificate, client
     /// PKCS#12 (client address in the CN).
     Certs(estreamer_cli::net::CertsArgs),
+    #[cfg(feature = "net")]
     /// The whole protocol end to end on loopback: fresh certificates, a test server with a
     /// synthesized stream, the client streaming and rendering intrusion events with their SIDs.
     Demo(estreamer_cli::net::DemoArgs),
+    #[cfg(feature = "net")]
     /// Walk Cisco's troubleshooting checklist against a server: the PKCS#12 (opens, key,
     /// certificate, CA, validity), name resolution, TCP 8302, the address the FMC will see vs
     /// the certificate's, the TLS handshake, the request and the first message. Says what to
@@ -319,10 +324,15 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             print!("{out}");
             Ok(ExitCode::SUCCESS)
         }
+        #[cfg(feature = "net")]
         Command::Stream(a) => estreamer_cli::net::stream(a),
+        #[cfg(feature = "net")]
         Command::Serve(a) => estreamer_cli::net::serve(a),
+        #[cfg(feature = "net")]
         Command::Certs(a) => estreamer_cli::net::certs(a),
+        #[cfg(feature = "net")]
         Command::Demo(a) => estreamer_cli::net::demo(a),
+        #[cfg(feature = "net")]
         Command::Doctor(a) => estreamer_cli::net::doctor(a),
         Command::Flags { flags, extended } => {
             let list = extended

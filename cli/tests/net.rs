@@ -1,5 +1,7 @@
 //! The network commands as a user runs them: real processes, real TLS on loopback.
 
+#![cfg(feature = "net")]
+
 use std::io::Read;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
