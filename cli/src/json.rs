@@ -733,16 +733,29 @@ impl<'a> Obj<'a> {
     /// A UUID under a prepared key.
     #[inline(never)]
     pub fn uuid_k(&mut self, key: &Key, v: [u8; 16]) -> &mut Self {
-        let done = self.keyed::<{ KEY_CAP + 38 }>(key, |buf, at| {
-            let mut text = [0u8; 36];
-            uuid_text(&mut text, v);
-            buf[at] = b'"';
-            buf[at + 1..at + 37].copy_from_slice(&text);
-            buf[at + 37] = b'"';
-            at + 38
-        });
-        if !done {
-            self.uuid(key.name, v);
+        if self.first || key.len == 0 {
+            return self.uuid(key.name, v);
+        }
+        // The key's padding has room for the opening quote and 15 digits; the value is written
+        // in place after one fixed-size copy of the key and one of the UUID's 38 bytes' room.
+        let len = self.out.len();
+        let at = len + usize::from(key.len);
+        self.out.extend_from_slice(&key.bytes);
+        self.out.extend_from_slice(&[0u8; 38]);
+        if let Some(buf) = self
+            .out
+            .get_mut(at..at + 38)
+            .and_then(|s| <&mut [u8; 38]>::try_from(s).ok())
+        {
+            buf[0] = b'"';
+            if let Some(text) = buf
+                .get_mut(1..37)
+                .and_then(|s| <&mut [u8; 36]>::try_from(s).ok())
+            {
+                uuid_text(text, v);
+            }
+            buf[37] = b'"';
+            self.out.truncate(at + 38);
         }
         self
     }
@@ -1005,6 +1018,12 @@ mod tests {
                 o.uuid("u", u);
             }),
             "{\"u\":\"00010203-0405-0607-0809-0a0b0c0d0e0f\"}\n"
+        );
+        assert_eq!(
+            one(|o| {
+                o.u64("a", 1).uuid_k(&Key::new("u"), u);
+            }),
+            "{\"a\":1,\"u\":\"00010203-0405-0607-0809-0a0b0c0d0e0f\"}\n"
         );
     }
     /// `Ipv6Addr`'s `Display` of `bytes`, as the writer must reproduce it (mapped as IPv4).
