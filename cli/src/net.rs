@@ -348,6 +348,9 @@ pub struct ServeArgs {
     /// Seconds between keep-alives when idle.
     #[arg(long, default_value_t = 10.0)]
     pub keepalive: f64,
+    /// Offer TLS 1.2 only (as Management Centers are commonly configured); default 1.2 and 1.3.
+    #[arg(long)]
+    pub tls12_only: bool,
     /// Serve the capture this many times (0: without end), each time with the events' archive
     /// timestamps moved one capture span later: a long stream for soak tests.
     #[arg(long, default_value_t = 1)]
@@ -412,8 +415,13 @@ fn parse_error_fault(s: &str) -> Result<Fault, String> {
 /// `estreamer serve`.
 pub fn serve(args: ServeArgs) -> Result<ExitCode, String> {
     let identity = server_identity(&args)?;
-    let tls =
-        tls::server_config(&identity, &identity.trust_anchors()).map_err(|e| e.to_string())?;
+    let versions: &[&'static rustls::SupportedProtocolVersion] = if args.tls12_only {
+        &[&rustls::version::TLS12]
+    } else {
+        rustls::DEFAULT_VERSIONS
+    };
+    let tls = tls::server_config_with_versions(&identity, &identity.trust_anchors(), versions)
+        .map_err(|e| e.to_string())?;
     let bytes = match &args.capture {
         Some(p) => std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?,
         None => synth_bytes(&args.synth_size, args.seed)?,

@@ -110,10 +110,21 @@ pub fn client_config(
 }
 
 /// The server's TLS configuration: `identity` as server certificate; clients must present a
-/// certificate issued by one of `client_cas` (for the test server: the CA of the PKI).
+/// certificate issued by one of `client_cas` (for the test server: the CA of the PKI). TLS 1.2
+/// and 1.3.
 pub fn server_config(
     identity: &Identity,
     client_cas: &[CertificateDer<'static>],
+) -> Result<rustls::ServerConfig, TlsSetupError> {
+    server_config_with_versions(identity, client_cas, rustls::DEFAULT_VERSIONS)
+}
+
+/// [`server_config`] offering only `versions` (e.g. `&[&rustls::version::TLS12]`, as
+/// Management Centers are commonly configured).
+pub fn server_config_with_versions(
+    identity: &Identity,
+    client_cas: &[CertificateDer<'static>],
+    versions: &[&'static rustls::SupportedProtocolVersion],
 ) -> Result<rustls::ServerConfig, TlsSetupError> {
     let provider = provider();
     let verifier =
@@ -121,7 +132,7 @@ pub fn server_config(
             .build()
             .map_err(|e| TlsSetupError::Verifier(e.to_string()))?;
     let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()?
+        .with_protocol_versions(versions)?
         .with_client_cert_verifier(verifier)
         .with_single_cert(identity.chain.clone(), identity.key.clone_key())?;
     Ok(config)
