@@ -385,70 +385,28 @@ impl<'a> Record<'a> {
     /// end within [`RecordParts::bytes`] (trailing bytes follow), or `None` when the record has
     /// no parts (raw blocks, unknown records) or a generic walk fails.
     #[inline]
-    pub fn visit_fields(&self, f: impl FnMut(&'static str, Value<'a>)) -> Option<Walked> {
-        macro_rules! v {
-            ($v:expr) => {{
-                $v.visit_data(f);
-                Some(Walked {
-                    end: $v.fields_len(),
-                })
-            }};
-        }
-        match self {
-            Record::RuleMessage(v) => v!(v),
-            Record::RuleMessageLegacy(v) => v!(v),
-            Record::Classification(v) => v!(v),
-            Record::Priority(v) => v!(v),
-            Record::IntrusionEvent(IntrusionEvent::V41(v)) => v!(v),
-            Record::IntrusionEvent(IntrusionEvent::V60(v)) => v!(v),
-            Record::IntrusionEvent(IntrusionEvent::V81(v)) => v!(v),
-            Record::IntrusionEvent(IntrusionEvent::V85(v)) => v!(v),
-            Record::ExtraData(v) => v!(v),
-            Record::ExtraDataMetadata(v) => v!(v),
-            Record::Packet(v) => v!(v),
-            Record::ImpactAlert(v) => v!(v),
-            Record::UuidName(_, v) => v!(v),
-            Record::AccessControlRule(v) => v!(v),
-            Record::AccessControlPolicy(_, v) => v!(v),
-            Record::IdName(_, v) => v!(v),
-            Record::Geolocation(v) => v!(v),
-            Record::IocName(v) => v!(v),
-            Record::NetworkAnalysisPolicy(v) => v!(v),
-            Record::User(_, v) => v!(v),
-            Record::FileEvent56(_, v) => v!(v),
-            Record::FileEvent79(_, v) => v!(v),
-            Record::MalwareEvent62(v) => v!(v),
-            Record::MalwareEvent80(v) => v!(v),
-            Record::Connection(c) => match &c.block {
-                ConnectionBlock::V160(v) => v!(v),
-                ConnectionBlock::V163(v) => v!(v),
-                ConnectionBlock::V168(v) => v!(v),
-                ConnectionBlock::V169(v) => v!(v),
-                ConnectionBlock::V170(v) => v!(v),
-                ConnectionBlock::V171(v) => v!(v),
-                ConnectionBlock::V173(v) => v!(v),
-                ConnectionBlock::V174(v) => v!(v),
-                ConnectionBlock::Raw(_) => None,
-            },
-            Record::Generic(g) => g.main.ok()?.for_each(f).ok(),
-            Record::RawBlock(..) | Record::Unknown(..) => None,
-        }
+    pub fn visit_fields(&self, mut f: impl FnMut(&'static str, Value<'a>)) -> Option<Walked> {
+        let fields = self.parts()?.layout.fields;
+        self.visit_fields_indexed(|i, v| {
+            if let Some(field) = fields.get(i) {
+                f(field.name, v);
+            }
+        })
     }
 
     /// Calls `f(name, value)` for every field of the header that precedes the record's block
     /// (see [`prefix`](Self::prefix)): the same as `prefix().for_each(f)`, through the typed
     /// view where there is one. Does nothing when there is no such header.
     #[inline]
-    pub fn visit_prefix(&self, f: impl FnMut(&'static str, Value<'a>)) {
-        match self {
-            Record::Connection(c) => c.header.visit_data(f),
-            Record::Generic(g) => {
-                if let Some(p) = g.prefix {
-                    let _ = p.for_each(f);
-                }
+    pub fn visit_prefix(&self, mut f: impl FnMut(&'static str, Value<'a>)) {
+        let Some(fields) = self.prefix().map(|p| p.layout.fields) else {
+            return;
+        };
+        self.visit_prefix_indexed(|i, v| {
+            if let Some(field) = fields.get(i) {
+                f(field.name, v);
             }
-            _ => {}
-        }
+        });
     }
 
     /// [`visit_fields`](Self::visit_fields) with each field's index in the layout's fields
