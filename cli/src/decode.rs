@@ -14,7 +14,7 @@ use estreamer_codec::{
     RecordHeaderForm, RecordType, RequestFlags,
 };
 
-use crate::json::{Key, Obj, Run};
+use crate::json::{Key, Obj, Out, Run};
 
 /// A prepared key for a fixed name (a static, built at compile time).
 macro_rules! k {
@@ -71,12 +71,12 @@ struct State<'m> {
 
 impl State<'_> {
     /// Writes `out` to the sink (when there is one and it has room past [`FLUSH_AT`]).
-    fn flush_if_full(&mut self, out: &mut Vec<u8>) {
+    fn flush_if_full(&mut self, out: &mut Out) {
         if out.len() < FLUSH_AT || self.io_error.is_some() {
             return;
         }
         if let Some(sink) = self.sink.as_mut() {
-            if let Err(e) = sink.write_all(out) {
+            if let Err(e) = sink.write_all(out.filled()) {
                 self.io_error = Some(e);
             }
             out.clear();
@@ -114,12 +114,12 @@ impl KeyCache {
                 let keys = layout.fields.iter().map(|f| Key::new(f.name)).collect();
                 let block = layout.block_type.and_then(|t| {
                     // Written by the general methods, so the bytes are theirs.
-                    let mut text = Vec::new();
+                    let mut text = Out::default();
                     Obj::continuing(&mut text)
                         .str_k(k!("record_layout"), layout.name)
                         .u64_k(k!("block_type"), t.into());
                     text.extend_from_slice(b",\"block_length\":");
-                    Run::new(&text)
+                    Run::new(text.filled())
                 });
                 self.layouts.push((layout, LayoutKeys { keys, block }));
                 self.layouts.len() - 1
@@ -146,7 +146,7 @@ impl HeaderRuns {
     fn message(&mut self, version: u16) -> Option<&Run> {
         let slot = self.message.get_mut(usize::from(version))?;
         if slot.is_none() {
-            let mut text = Vec::new();
+            let mut text = Out::default();
             Obj::continuing(&mut text)
                 .u64_k(k!("header_version"), version.into())
                 .u64_k(k!("message_type"), MessageType::EVENT_DATA.0.into())
@@ -155,7 +155,7 @@ impl HeaderRuns {
                     MessageType::EVENT_DATA.name().unwrap_or("unknown"),
                 );
             text.extend_from_slice(b",\"message_length\":");
-            *slot = Run::new(&text);
+            *slot = Run::new(text.filled());
         }
         slot.as_ref()
     }
@@ -169,13 +169,13 @@ impl HeaderRuns {
         {
             Some(i) => i,
             None => {
-                let mut text = Vec::new();
+                let mut text = Out::default();
                 Obj::continuing(&mut text)
                     .str_k(k!("record_header_form"), form.name())
                     .u64_k(k!("record_type"), t.0.into())
                     .opt_str_k(k!("record_type_name"), t.name());
                 text.extend_from_slice(b",\"netmap_id\":");
-                self.records.push((form, t, Run::new(&text)));
+                self.records.push((form, t, Run::new(text.filled())));
                 self.records.len() - 1
             }
         };
@@ -187,6 +187,9 @@ impl HeaderRuns {
 /// same schema for a captured file and for a live session (`estreamer stream`).
 pub struct Renderer<'m> {
     st: State<'m>,
+    /// Where a message is written before it is appended to the caller's `Vec` (the writer
+    /// needs initialized room after what it has written; see [`Out`]).
+    scratch: Out,
 }
 
 impl<'m> Renderer<'m> {
@@ -204,13 +207,21 @@ impl<'m> Renderer<'m> {
                 sink: None,
                 io_error: None,
             },
+            scratch: Out::default(),
         }
     }
 
     /// Appends the object(s) for a top-level message (a bundle writes its own object, then
     /// one per inner message).
     pub fn message(&mut self, out: &mut Vec<u8>, m: &Message<'_>) {
-        render_message(out, m, TOP, &mut self.st);
+        render_message(&mut self.scratch, m, TOP, &mut self.st);
+        self.take(out);
+    }
+
+    /// Appends what was written into the scratch buffer to `out`.
+    fn take(&mut self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.scratch.filled());
+        self.scratch.clear();
     }
 
     /// Appends the object for message `index` of the bundle at stream offset `bundle_offset`.
@@ -225,12 +236,14 @@ impl<'m> Renderer<'m> {
             bundle: Some((bundle_offset, index)),
             depth: 1,
         };
-        render_message(out, m, ctx, &mut self.st);
+        render_message(&mut self.scratch, m, ctx, &mut self.st);
+        self.take(out);
     }
 
     /// Appends an error object for `e` (`at` is the stream position of an `Incomplete`).
     pub fn error(&mut self, out: &mut Vec<u8>, e: &DecodeError, at: usize) {
-        render_error(out, e, at, None);
+        render_error(&mut self.scratch, e, at, None);
+        self.take(out);
         self.st.summary.errors += 1;
     }
 
@@ -268,7 +281,7 @@ pub fn decode_stream_rendered<R: Read, W: Write>(
     metadata: &mut Metadata,
 ) -> io::Result<Summary> {
     let mut reader = MessageReader::new(input, opts);
-    let mut buf = Vec::with_capacity(FLUSH_AT + 64 * 1024);
+    let mut buf = Out::with_capacity(FLUSH_AT + 64 * 1024);
     let mut st = State {
         mode: opts.header_mode,
         render,
@@ -310,14 +323,14 @@ pub fn decode_stream_rendered<R: Read, W: Write>(
     }
     let summary = st.summary;
     drop(st);
-    out.write_all(&buf)?;
+    out.write_all(buf.filled())?;
     out.flush()?;
     Ok(summary)
 }
 
 /// Writes an error object. `incomplete_at` is the stream position for `Incomplete` errors.
 fn render_error(
-    out: &mut Vec<u8>,
+    out: &mut Out,
     e: &DecodeError,
     incomplete_at: usize,
     message: Option<&Message<'_>>,
@@ -477,7 +490,7 @@ fn event_types(o: &mut Obj<'_>, entries: &[EventTypeRequest]) {
     });
 }
 
-fn render_message(out: &mut Vec<u8>, m: &Message<'_>, ctx: Context, st: &mut State<'_>) {
+fn render_message(out: &mut Out, m: &Message<'_>, ctx: Context, st: &mut State<'_>) {
     let body = m.decode_body(st.mode).and_then(|b| match b {
         Body::EventData(d) => Record::decode(&d).map(|r| (b, Some(r))),
         b => Ok((b, None)),

@@ -52,29 +52,164 @@ static OCTET: [([u8; 3], u8); 256] = {
     t
 };
 
+/// The output buffer: the bytes written so far, then room that is already initialized (zeroed
+/// when the buffer grows, then holding whatever was written there before). A field is written
+/// into [`room`](Out::room) after one check of the room left (not a `Vec`'s capacity check,
+/// length update and truncation per push), then [`advance`](Out::advance) takes its length:
+/// safe Rust cannot write into a `Vec`'s spare capacity and then extend it, so the room is
+/// initialized once instead.
+#[derive(Default)]
+pub struct Out {
+    buf: Vec<u8>,
+    /// The bytes written: `buf[..len]`; always `<= buf.len()`.
+    len: usize,
+}
+
+impl Out {
+    /// An empty buffer with `n` bytes of room.
+    pub fn with_capacity(n: usize) -> Out {
+        Out {
+            buf: vec![0; n],
+            len: 0,
+        }
+    }
+
+    /// The bytes written.
+    pub fn filled(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or_default()
+    }
+
+    /// Number of bytes written.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when nothing is written.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Forgets what was written (the room stays).
+    pub fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    /// Keeps the first `n` bytes written.
+    pub fn truncate(&mut self, n: usize) {
+        self.len = self.len.min(n);
+    }
+
+    #[inline(always)]
+    fn left(&self) -> usize {
+        self.buf.len().saturating_sub(self.len)
+    }
+
+    /// Makes room for at least `n` more bytes.
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, n: usize) {
+        let want = (self.len + n).max(self.buf.len() * 2).max(4096);
+        self.buf.resize(want, 0);
+    }
+
+    /// Makes sure at least `n` bytes of room are left.
+    #[inline(always)]
+    pub fn reserve(&mut self, n: usize) {
+        if self.left() < n {
+            self.grow(n);
+        }
+    }
+
+    /// The next `N` bytes of room, to be written and then taken with [`advance`](Self::advance).
+    #[inline(always)]
+    pub fn room<const N: usize>(&mut self) -> &mut [u8; N] {
+        // The same test twice: on the fast path the second is known to pass.
+        if self
+            .buf
+            .get(self.len..)
+            .and_then(|r| r.first_chunk::<N>())
+            .is_none()
+        {
+            self.grow(N);
+        }
+        self.buf
+            .get_mut(self.len..)
+            .and_then(|r| r.first_chunk_mut::<N>())
+            .expect("room reserved")
+    }
+
+    /// The next `n` bytes of room (see [`room`](Self::room)).
+    #[inline(always)]
+    pub fn room_slice(&mut self, n: usize) -> &mut [u8] {
+        self.reserve(n);
+        let len = self.len;
+        self.buf.get_mut(len..len + n).expect("room reserved")
+    }
+
+    /// Takes `n` bytes of the room just written (at most what [`room`](Self::room) gave).
+    #[inline(always)]
+    pub fn advance(&mut self, n: usize) {
+        debug_assert!(self.len + n <= self.buf.len());
+        self.len += n;
+    }
+
+    /// Appends one byte.
+    #[inline(always)]
+    pub fn push(&mut self, b: u8) {
+        self.room::<1>()[0] = b;
+        self.len += 1;
+    }
+
+    /// Appends `s`.
+    #[inline(always)]
+    pub fn extend_from_slice(&mut self, s: &[u8]) {
+        self.reserve(s.len());
+        let (len, end) = (self.len, self.len + s.len());
+        if let Some(d) = self.buf.get_mut(len..end) {
+            d.copy_from_slice(s);
+            self.len = end;
+        }
+    }
+}
+
 /// Appends the first `n` bytes of `buf`: the whole array is copied (a fixed-size copy, which
 /// compiles to a few moves instead of a call to `memcpy`), then the tail is cut off.
 #[inline(always)]
-fn put_prefix<const N: usize>(out: &mut Vec<u8>, buf: &[u8; N], n: usize) {
-    let len = out.len();
-    out.extend_from_slice(buf);
-    out.truncate(len + n.min(N));
+fn put_prefix<const N: usize>(out: &mut Out, buf: &[u8; N], n: usize) {
+    *out.room::<N>() = *buf;
+    out.advance(n.min(N));
+}
+
+/// The 16 lowercase hex digits of 8 bytes, in parallel (SWAR): each byte spread into a 16-bit
+/// lane, its nibbles swapped into digit order, then `'0'` added, and `'a' - '0' - 10` more
+/// where the nibble is above 9.
+#[inline(always)]
+const fn hex8(b: [u8; 8]) -> [u8; 16] {
+    const ONES: u128 = u128::MAX / 0xff;
+    const NIBBLE: u128 = ONES / 0x0101 * 0x0f;
+    let mut x = u64::from_le_bytes(b) as u128;
+    x = (x | (x << 32)) & (u128::MAX / 0xffff_ffff_ffff_ffff * 0xffff_ffff);
+    x = (x | (x << 16)) & (u128::MAX / 0xffff_ffff * 0xffff);
+    x = (x | (x << 8)) & (ONES / 0x0101 * 0xff);
+    let n = ((x >> 4) & NIBBLE) | ((x & NIBBLE) << 8);
+    let letters = ((n + ONES * 6) >> 4) & ONES;
+    (n + ONES * 0x30 + letters * (b'a' - b'0' - 10) as u128).to_le_bytes()
 }
 
 /// Appends lowercase hex of `bytes`.
-pub fn push_hex(out: &mut Vec<u8>, bytes: &[u8]) {
-    out.reserve(bytes.len() * 2);
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let mut buf = [0u8; 16];
-        for (pair, &b) in buf.chunks_exact_mut(2).zip(c) {
-            pair.copy_from_slice(&HEX2[usize::from(b)]);
+pub fn push_hex(out: &mut Out, bytes: &[u8]) {
+    let dst = out.room_slice(bytes.len() * 2);
+    let mut d = dst.chunks_exact_mut(16);
+    let mut s = bytes.chunks_exact(8);
+    for (d, s) in (&mut d).zip(&mut s) {
+        if let Ok(s) = <[u8; 8]>::try_from(s) {
+            d.copy_from_slice(&hex8(s));
         }
-        out.extend_from_slice(&buf);
     }
-    for &b in chunks.remainder() {
-        out.extend_from_slice(&HEX2[usize::from(b)]);
+    for (pair, &b) in d.into_remainder().chunks_exact_mut(2).zip(s.remainder()) {
+        pair.copy_from_slice(&HEX2[usize::from(b)]);
     }
+    out.advance(bytes.len() * 2);
 }
 
 /// True for a byte that JSON text cannot carry as is (or that this writer escapes: DEL), and for
@@ -145,7 +280,7 @@ fn plain(bytes: &[u8]) -> bool {
 }
 
 /// Appends `s` as the inside of a JSON string (no quotes).
-fn push_escaped(out: &mut Vec<u8>, s: &str) {
+fn push_escaped(out: &mut Out, s: &str) {
     let bytes = s.as_bytes();
     if plain(bytes) {
         out.extend_from_slice(bytes);
@@ -177,7 +312,7 @@ fn push_escaped(out: &mut Vec<u8>, s: &str) {
 
 /// Appends `bytes` as the inside of a JSON string, replacing invalid UTF-8 with U+FFFD.
 /// Returns true when a replacement happened.
-fn push_lossy(out: &mut Vec<u8>, bytes: &[u8]) -> bool {
+fn push_lossy(out: &mut Out, bytes: &[u8]) -> bool {
     // The common case: printable ASCII, copied in one piece.
     if plain(bytes) {
         out.extend_from_slice(bytes);
@@ -282,7 +417,7 @@ fn ipv6_text(buf: &mut [u8], mut at: usize, bytes: [u8; 16]) -> usize {
 
 /// Appends a 16-byte address field as a quoted JSON string, as [`ip16`]'s `Display` would
 /// write it (IPv4-mapped addresses as dotted IPv4).
-pub fn push_ip16(out: &mut Vec<u8>, bytes: [u8; 16]) {
+pub fn push_ip16(out: &mut Out, bytes: [u8; 16]) {
     let mut buf = [0u8; 48];
     buf[0] = b'"';
     let end = match bytes {
@@ -296,7 +431,7 @@ pub fn push_ip16(out: &mut Vec<u8>, bytes: [u8; 16]) {
 }
 
 /// Appends a 4-byte IPv4 address as a quoted dotted JSON string.
-pub fn push_ipv4(out: &mut Vec<u8>, octets: [u8; 4]) {
+pub fn push_ipv4(out: &mut Out, octets: [u8; 4]) {
     let mut buf = [0u8; 24];
     buf[0] = b'"';
     let end = ipv4_text(&mut buf, 1, octets);
@@ -305,7 +440,7 @@ pub fn push_ipv4(out: &mut Vec<u8>, octets: [u8; 4]) {
 }
 
 /// Formats a UUID in the canonical lowercase 8-4-4-4-12 form (WIRE.md §11.3: bytes in order).
-pub fn push_uuid(out: &mut Vec<u8>, u: [u8; 16]) {
+pub fn push_uuid(out: &mut Out, u: [u8; 16]) {
     let mut buf = [0u8; 36];
     uuid_text(&mut buf, u);
     out.extend_from_slice(&buf);
@@ -316,8 +451,9 @@ pub fn push_uuid(out: &mut Vec<u8>, u: [u8; 16]) {
 fn uuid_text(buf: &mut [u8; 36], u: [u8; 16]) {
     // Where each byte's two digits go.
     const AT: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
-    for (&at, b) in AT.iter().zip(u) {
-        buf[at..at + 2].copy_from_slice(&HEX2[usize::from(b)]);
+    for i in 0..16 {
+        let at = AT[i];
+        buf[at..at + 2].copy_from_slice(&HEX2[usize::from(u[i])]);
     }
     for at in [8, 13, 18, 23] {
         buf[at] = b'-';
@@ -325,7 +461,7 @@ fn uuid_text(buf: &mut [u8; 36], u: [u8; 16]) {
 }
 
 /// Appends a MAC address as `aa:bb:cc:dd:ee:ff` (what `Mac`'s `Display` writes).
-pub fn push_mac(out: &mut Vec<u8>, m: [u8; 6]) {
+pub fn push_mac(out: &mut Out, m: [u8; 6]) {
     let mut buf = [b':'; 17];
     for (i, b) in m.into_iter().enumerate() {
         buf[i * 3..i * 3 + 2].copy_from_slice(&HEX2[usize::from(b)]);
@@ -335,7 +471,7 @@ pub fn push_mac(out: &mut Vec<u8>, m: [u8; 6]) {
 
 /// Appends `v` in decimal.
 #[inline]
-pub fn push_u64(out: &mut Vec<u8>, v: u64) {
+pub fn push_u64(out: &mut Out, v: u64) {
     if v < 10 {
         out.push(b'0' + v as u8);
         return;
@@ -502,13 +638,13 @@ impl Run {
 
 /// One JSON object being written.
 pub struct Obj<'a> {
-    out: &'a mut Vec<u8>,
+    out: &'a mut Out,
     first: bool,
 }
 
 impl<'a> Obj<'a> {
     /// Starts an object.
-    pub fn new(out: &'a mut Vec<u8>) -> Self {
+    pub fn new(out: &'a mut Out) -> Self {
         out.push(b'{');
         Obj { out, first: true }
     }
@@ -658,7 +794,7 @@ impl<'a> Obj<'a> {
 
     /// Continues an object whose first key was written elsewhere (e.g. into `out` by
     /// [`Run`]-building code): no `{`, and every key gets its comma.
-    pub fn continuing(out: &'a mut Vec<u8>) -> Self {
+    pub fn continuing(out: &'a mut Out) -> Self {
         Obj { out, first: false }
     }
 
@@ -668,13 +804,11 @@ impl<'a> Obj<'a> {
         self.first = false;
         match u32::try_from(v) {
             Ok(v) => {
-                let len = self.out.len();
                 let at = usize::from(run.len);
-                self.out.extend_from_slice(&run.bytes);
-                if let Some(buf) = self.out.last_chunk_mut::<RUN_CAP>() {
-                    let n = digits_into(buf, at, v);
-                    self.out.truncate(len + at + n);
-                }
+                let buf = self.out.room::<RUN_CAP>();
+                *buf = run.bytes;
+                let n = digits_into(buf, at, v);
+                self.out.advance(at + n);
             }
             Err(_) => {
                 self.out.extend_from_slice(run.text());
@@ -697,10 +831,10 @@ impl<'a> Obj<'a> {
         if self.first || key.len == 0 {
             return false;
         }
-        let mut buf = [0u8; B];
+        let buf = self.out.room::<B>();
         buf[..KEY_CAP].copy_from_slice(&key.bytes);
-        let end = fill(&mut buf, usize::from(key.len));
-        put_prefix(self.out, &buf, end);
+        let end = fill(buf, usize::from(key.len));
+        self.out.advance(end.min(B));
         true
     }
 
@@ -711,13 +845,12 @@ impl<'a> Obj<'a> {
             Ok(v) if !self.first && key.len != 0 => {
                 // The key's padded bytes have room for the digits after it: copy them whole
                 // (a fixed-size copy), write the digits in place, cut the rest off.
-                let len = self.out.len();
-                let at = usize::from(key.len);
-                self.out.extend_from_slice(&key.bytes);
-                if let Some(buf) = self.out.last_chunk_mut::<KEY_CAP>() {
-                    let n = digits_into(buf, at, v);
-                    self.out.truncate(len + at + n);
-                }
+                // (`at` is at most 48; masked so that the digits' bounds checks fold away.)
+                let at = usize::from(key.len) & (KEY_CAP - 1);
+                let buf = self.out.room::<{ KEY_CAP + 16 }>();
+                buf[..KEY_CAP].copy_from_slice(&key.bytes);
+                let n = digits_into(buf, at, v);
+                self.out.advance(at + n);
                 self
             }
             _ => self.u64_slow(key, v),
@@ -738,12 +871,10 @@ impl<'a> Obj<'a> {
         }
         // The key's padding has room for the opening quote and 15 digits; the value is written
         // in place after one fixed-size copy of the key and one of the UUID's 38 bytes' room.
-        let len = self.out.len();
-        let at = len + usize::from(key.len);
-        self.out.extend_from_slice(&key.bytes);
-        self.out.extend_from_slice(&[0u8; 38]);
-        if let Some(buf) = self
-            .out
+        let at = usize::from(key.len);
+        let room = self.out.room::<{ KEY_CAP + 38 }>();
+        room[..KEY_CAP].copy_from_slice(&key.bytes);
+        if let Some(buf) = room
             .get_mut(at..at + 38)
             .and_then(|s| <&mut [u8; 38]>::try_from(s).ok())
         {
@@ -755,7 +886,7 @@ impl<'a> Obj<'a> {
                 uuid_text(text, v);
             }
             buf[37] = b'"';
-            self.out.truncate(at + 38);
+            self.out.advance(at + 38);
         }
         self
     }
@@ -813,20 +944,17 @@ impl<'a> Obj<'a> {
         }
         // The key and the opening quote in one fixed-size copy (empty text: the closing one
         // too), then the text.
-        let len = self.out.len();
         let at = usize::from(key.len);
-        self.out.extend_from_slice(&key.bytes);
-        if let Some(buf) = self.out.last_chunk_mut::<KEY_CAP>() {
-            if let Some(q) = buf.get_mut(at..at + 2) {
-                q.copy_from_slice(b"\"\"");
-            }
-            if shown.is_empty() {
-                self.out.truncate(len + at + 2);
-                return self;
-            }
-            self.out.truncate(len + at + 1);
+        let buf = self.out.room::<KEY_CAP>();
+        *buf = key.bytes;
+        if let Some(q) = buf.get_mut(at..at + 2) {
+            q.copy_from_slice(b"\"\"");
         }
-        self.out.reserve(shown.len() + 1);
+        if shown.is_empty() {
+            self.out.advance(at + 2);
+            return self;
+        }
+        self.out.advance(at + 1);
         self.out.extend_from_slice(shown);
         self.out.push(b'"');
         self
@@ -863,12 +991,10 @@ impl<'a> Obj<'a> {
         // in place after one fixed-size copy of the key and one of zeros.
         const MAX: usize = 32;
         if v.len() <= MAX && !self.first && key.len != 0 {
-            let len = self.out.len();
-            let at = len + usize::from(key.len);
-            self.out.extend_from_slice(&key.bytes);
-            self.out.extend_from_slice(&[0u8; 2 * MAX + 2]);
-            if let Some(buf) = self
-                .out
+            let at = usize::from(key.len);
+            let room = self.out.room::<{ KEY_CAP + 2 * MAX + 2 }>();
+            room[..KEY_CAP].copy_from_slice(&key.bytes);
+            if let Some(buf) = room
                 .get_mut(at..at + 2 * MAX + 2)
                 .and_then(|s| <&mut [u8; 2 * MAX + 2]>::try_from(s).ok())
             {
@@ -880,7 +1006,7 @@ impl<'a> Obj<'a> {
                 if let Some(q) = buf.get_mut(end) {
                     *q = b'"';
                 }
-                self.out.truncate(at + end + 1);
+                self.out.advance(at + end + 1);
             }
             return self;
         }
@@ -957,11 +1083,11 @@ mod tests {
     use std::net::Ipv4Addr;
 
     fn one(f: impl FnOnce(&mut Obj<'_>)) -> String {
-        let mut out = Vec::new();
+        let mut out = Out::default();
         let mut o = Obj::new(&mut out);
         f(&mut o);
         o.finish();
-        String::from_utf8(out).unwrap()
+        String::from_utf8(out.filled().to_vec()).unwrap()
     }
 
     #[test]
@@ -1032,9 +1158,9 @@ mod tests {
     }
 
     fn ours_ip16(bytes: [u8; 16]) -> String {
-        let mut out = Vec::new();
+        let mut out = Out::default();
         push_ip16(&mut out, bytes);
-        String::from_utf8(out).unwrap()
+        String::from_utf8(out.filled().to_vec()).unwrap()
     }
 
     /// A small deterministic generator (xorshift), so the tests need no crate.
@@ -1094,10 +1220,10 @@ mod tests {
             mapped[12..].copy_from_slice(&bytes[..4]);
             assert_eq!(ours_ip16(mapped), std_ip16(mapped));
             let v4: [u8; 4] = bytes[..4].try_into().unwrap();
-            let mut out = Vec::new();
+            let mut out = Out::default();
             push_ipv4(&mut out, v4);
             assert_eq!(
-                String::from_utf8(out).unwrap(),
+                String::from_utf8(out.filled().to_vec()).unwrap(),
                 format!("\"{}\"", Ipv4Addr::from(v4))
             );
             // The generic `ip` (IPv6 kept as IPv6, so a mapped address gets `::ffff:`).
@@ -1122,10 +1248,10 @@ mod tests {
             assert_eq!(ours_ip16(special), std_ip16(special));
         }
         for o in 0..=255u8 {
-            let mut out = Vec::new();
+            let mut out = Out::default();
             push_ipv4(&mut out, [o, 0, o, 255 - o]);
             let want = format!("\"{}\"", Ipv4Addr::new(o, 0, o, 255 - o));
-            assert_eq!(String::from_utf8(out).unwrap(), want);
+            assert_eq!(String::from_utf8(out.filled().to_vec()).unwrap(), want);
         }
     }
 
@@ -1133,9 +1259,12 @@ mod tests {
     fn numbers_match_std() {
         let mut seed = 7;
         let check = |v: u64| {
-            let mut out = Vec::new();
+            let mut out = Out::default();
             push_u64(&mut out, v);
-            assert_eq!(String::from_utf8(out).unwrap(), v.to_string());
+            assert_eq!(
+                String::from_utf8(out.filled().to_vec()).unwrap(),
+                v.to_string()
+            );
         };
         for v in 0..100_000 {
             check(v);
@@ -1177,10 +1306,10 @@ mod tests {
     fn hex_mac_and_escapes_match_the_plain_forms() {
         let bytes: Vec<u8> = (0..=255u8).chain(0..=40u8).collect();
         for n in 0..bytes.len() {
-            let mut out = Vec::new();
+            let mut out = Out::default();
             push_hex(&mut out, &bytes[..n]);
             let want: String = bytes[..n].iter().map(|b| format!("{b:02x}")).collect();
-            assert_eq!(String::from_utf8(out).unwrap(), want);
+            assert_eq!(String::from_utf8(out.filled().to_vec()).unwrap(), want);
         }
         let key = Key::new("h");
         for n in 0..bytes.len().min(70) {
@@ -1194,13 +1323,19 @@ mod tests {
             );
         }
         let m = estreamer_codec::Mac([0, 0x1b, 0xa2, 0xff, 0x10, 9]);
-        let mut out = Vec::new();
+        let mut out = Out::default();
         push_mac(&mut out, m.0);
-        assert_eq!(String::from_utf8(out).unwrap(), m.to_string());
+        assert_eq!(
+            String::from_utf8(out.filled().to_vec()).unwrap(),
+            m.to_string()
+        );
         let u = estreamer_codec::Uuid(core::array::from_fn(|i| (i * 37) as u8));
-        let mut out = Vec::new();
+        let mut out = Out::default();
         push_uuid(&mut out, u.0);
-        assert_eq!(String::from_utf8(out).unwrap(), u.to_string());
+        assert_eq!(
+            String::from_utf8(out.filled().to_vec()).unwrap(),
+            u.to_string()
+        );
         // Every single byte, alone and inside plain text of each length around the 16-byte
         // chunks of the fast scan, against serde_json's reading of the result.
         for b in 0..=255u8 {
