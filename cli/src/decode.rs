@@ -247,6 +247,32 @@ impl<'m> Renderer<'m> {
         self.st.summary.errors += 1;
     }
 
+    /// [`message`](Self::message) into the renderer's own buffer ([`pending`](Self::pending)),
+    /// saving the copy into a caller's vector.
+    pub fn message_pending(&mut self, m: &Message<'_>) {
+        render_message(&mut self.scratch, m, TOP, &mut self.st);
+    }
+
+    /// [`bundled_message`](Self::bundled_message) into the renderer's own buffer.
+    pub fn bundled_message_pending(&mut self, m: &Message<'_>, bundle_offset: usize, index: usize) {
+        let ctx = Context {
+            bundle: Some((bundle_offset, index)),
+            depth: 1,
+        };
+        render_message(&mut self.scratch, m, ctx, &mut self.st);
+    }
+
+    /// What the `*_pending` methods rendered and [`clear_pending`](Self::clear_pending) has not
+    /// yet emptied.
+    pub fn pending(&self) -> &[u8] {
+        self.scratch.filled()
+    }
+
+    /// Empties the renderer's own buffer (after the caller wrote [`pending`](Self::pending) out).
+    pub fn clear_pending(&mut self) {
+        self.scratch.clear();
+    }
+
     /// What was written so far.
     pub fn summary(&self) -> Summary {
         self.st.summary

@@ -23,7 +23,6 @@ const FLUSH_AT: usize = 1 << 20;
 /// Writes records as JSON Lines.
 pub struct JsonSink<'m, W: Write> {
     renderer: Renderer<'m>,
-    buf: Vec<u8>,
     out: W,
     raw: Option<RawFiles>,
     progress: Option<Progress>,
@@ -46,7 +45,6 @@ impl<'m, W: Write> JsonSink<'m, W> {
     pub fn new(out: W, render: bool, metadata: &'m mut Metadata) -> Self {
         JsonSink {
             renderer: Renderer::new(HeaderMode::Auto, render, metadata),
-            buf: Vec::with_capacity(FLUSH_AT + (64 << 10)),
             out,
             raw: None,
             progress: None,
@@ -151,27 +149,26 @@ struct RawFiles {
 impl<W: Write> Sink for JsonSink<'_, W> {
     fn record(&mut self, r: RecordRef<'_>) -> io::Result<()> {
         match r.bundle {
-            Some((offset, index)) => {
-                self.renderer
-                    .bundled_message(&mut self.buf, &r.message, offset, index)
-            }
-            None => self.renderer.message(&mut self.buf, &r.message),
+            Some((offset, index)) => self
+                .renderer
+                .bundled_message_pending(&r.message, offset, index),
+            None => self.renderer.message_pending(&r.message),
         }
         self.records += 1;
         if let Some(ts) = r.data.archive_timestamp() {
             self.newest = self.newest.max(ts);
         }
-        if self.buf.len() >= FLUSH_AT {
-            self.out.write_all(&self.buf)?;
-            self.buf.clear();
+        if self.renderer.pending().len() >= FLUSH_AT {
+            self.out.write_all(self.renderer.pending())?;
+            self.renderer.clear_pending();
         }
         Ok(())
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        if !self.buf.is_empty() {
-            self.out.write_all(&self.buf)?;
-            self.buf.clear();
+        if !self.renderer.pending().is_empty() {
+            self.out.write_all(self.renderer.pending())?;
+            self.renderer.clear_pending();
         }
         self.out.flush()?;
         if let Some(raw) = &mut self.raw {
