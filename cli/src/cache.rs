@@ -31,6 +31,12 @@ pub fn save(path: &Path, cache: &Metadata) -> Result<(), String> {
         .map_err(|e| format!("cannot encode metadata cache: {e}"))?;
     let tmp = path.with_extension("tmp");
     let write = || -> std::io::Result<()> {
+        // Not a regular file (`/dev/null`, a pipe): write into it; a rename would replace it.
+        if fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+            let mut f = fs::OpenOptions::new().write(true).open(path)?;
+            f.write_all(&json)?;
+            return f.write_all(b"\n");
+        }
         let mut f = fs::File::create(&tmp)?;
         f.write_all(&json)?;
         f.write_all(b"\n")?;

@@ -233,7 +233,18 @@ impl Bookmark {
     }
 
     /// Writes the bookmark atomically: temporary file, sync, rename.
+    ///
+    /// When `path` exists and is not a regular file (`/dev/null` to keep no bookmark, a named
+    /// pipe), the text is written into it instead: a rename would replace the device or pipe
+    /// with a plain file, and for root replacing `/dev/null` breaks every program on the
+    /// machine that reads it.
     pub fn save(&self, path: &Path) -> io::Result<()> {
+        if fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+            return fs::OpenOptions::new()
+                .write(true)
+                .open(path)?
+                .write_all(self.to_text().as_bytes());
+        }
         let tmp = tmp_path(path);
         {
             let mut f = fs::File::create(&tmp)?;
@@ -350,6 +361,36 @@ mod tests {
         b.save(&path).unwrap();
         assert_eq!(Bookmark::load(&path).unwrap(), Some(b));
         assert!(!tmp_path(&path).exists());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A bookmark path that is not a regular file (here a named pipe; `/dev/null` in use) is
+    /// written into, never replaced by a rename.
+    #[cfg(unix)]
+    #[test]
+    fn save_into_a_pipe_keeps_the_pipe() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = std::env::temp_dir().join(format!("estreamer-bm-fifo-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("bookmark");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            fs::remove_dir_all(&dir).unwrap();
+            eprintln!("mkfifo unavailable; skipped");
+            return;
+        }
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
+        };
+        let b = Bookmark {
+            archive_timestamp: 9,
+            keys: vec![],
+        };
+        b.save(&fifo).unwrap();
+        assert_eq!(reader.join().unwrap(), b.to_text());
+        assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo());
+        assert!(!tmp_path(&fifo).exists());
         fs::remove_dir_all(&dir).unwrap();
     }
 }
