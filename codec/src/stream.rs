@@ -189,7 +189,10 @@ mod buffered {
     /// ```
     #[derive(Debug, Clone)]
     pub struct StreamDecoder {
+        /// `buf[..filled]` holds the stream's bytes; the rest is initialized room that
+        /// [`read_from`](Self::read_from) reads into without zeroing it again each time.
         buf: Vec<u8>,
+        filled: usize,
         /// First byte of `buf` not yet consumed.
         start: usize,
         /// Size of the message last returned, consumed on the next call.
@@ -202,11 +205,20 @@ mod buffered {
         failed: Option<DecodeError>,
     }
 
+    /// Moves `buf[from..to]` down to `dest` (`dest <= from`); out-of-range arguments, which
+    /// the decoder's invariants rule out, move nothing instead of panicking.
+    fn move_down(buf: &mut [u8], from: usize, to: usize, dest: usize) {
+        if dest <= from && from <= to && to <= buf.len() {
+            buf.copy_within(from..to, dest);
+        }
+    }
+
     impl StreamDecoder {
         /// A decoder with these options.
         pub fn new(opts: DecodeOptions) -> Self {
             StreamDecoder {
                 buf: Vec::new(),
+                filled: 0,
                 start: 0,
                 pending: 0,
                 skip: 0,
@@ -223,7 +235,7 @@ mod buffered {
 
         /// Bytes buffered and not yet returned as messages.
         pub fn buffered(&self) -> usize {
-            self.buf.len() - self.start - self.pending
+            self.filled - self.start - self.pending
         }
 
         /// Stream offset of the next byte to decode.
@@ -235,7 +247,8 @@ mod buffered {
             self.start += self.pending;
             self.pending = 0;
             if self.start > 0 {
-                self.buf.drain(..self.start);
+                move_down(&mut self.buf, self.start, self.filled, 0);
+                self.filled -= self.start;
                 self.base += self.start;
                 self.start = 0;
             }
@@ -258,10 +271,17 @@ mod buffered {
                 return taken;
             }
             self.compact();
-            let room = self.capacity_limit().saturating_sub(self.buf.len());
+            let room = self.capacity_limit().saturating_sub(self.filled);
             let n = room.min(data.len());
-            self.buf
-                .extend_from_slice(data.get(..n).unwrap_or_default());
+            let data = data.get(..n).unwrap_or_default();
+            match self.buf.get_mut(self.filled..self.filled + n) {
+                Some(dst) => dst.copy_from_slice(data),
+                None => {
+                    self.buf.truncate(self.filled);
+                    self.buf.extend_from_slice(data);
+                }
+            }
+            self.filled += n;
             taken + n
         }
 
@@ -272,7 +292,7 @@ mod buffered {
                 None => Ok(None),
                 Some(at) => {
                     let (m, _) = frame_at(
-                        self.buf.get(at..).unwrap_or_default(),
+                        self.buf.get(at..self.filled).unwrap_or_default(),
                         self.base + at,
                         self.opts.max_message_length,
                     )?;
@@ -288,7 +308,7 @@ mod buffered {
             if let Some(e) = self.failed {
                 return Err(e);
             }
-            let avail = self.buf.get(self.start..).unwrap_or_default();
+            let avail = self.buf.get(self.start..self.filled).unwrap_or_default();
             if avail.is_empty() {
                 return Ok(None);
             }
@@ -301,7 +321,7 @@ mod buffered {
                 Step::Skip(e, total) => {
                     if total > avail.len() {
                         self.skip = total - avail.len();
-                        self.start = self.buf.len();
+                        self.start = self.filled;
                     } else {
                         self.start += total;
                     }
@@ -326,7 +346,7 @@ mod buffered {
             }
             let avail = self
                 .buf
-                .get(self.start + self.pending..)
+                .get(self.start + self.pending..self.filled)
                 .unwrap_or_default();
             if avail.is_empty() {
                 return Ok(());
@@ -344,20 +364,24 @@ mod buffered {
         pub fn read_from<R: Read>(&mut self, r: &mut R) -> io::Result<usize> {
             const CHUNK: usize = 64 * 1024;
             self.compact();
-            let room = self.capacity_limit().saturating_sub(self.buf.len());
+            let room = self.capacity_limit().saturating_sub(self.filled);
             // Read in bounded chunks: never size the buffer by a length taken from the wire.
             let want = room.min(CHUNK);
             if want == 0 {
                 return Ok(0);
             }
-            let old = self.buf.len();
-            self.buf.resize(old + want, 0);
-            let result = r.read(self.buf.get_mut(old..).unwrap_or_default());
-            let n = *result.as_ref().unwrap_or(&0);
-            self.buf.truncate(old + n);
+            let old = self.filled;
+            // Zeroed once as the buffer grows, then reused: no memset per read.
+            if self.buf.len() < old + want {
+                self.buf.resize(old + want, 0);
+            }
+            let result = r.read(self.buf.get_mut(old..old + want).unwrap_or_default());
+            let n = (*result.as_ref().unwrap_or(&0)).min(want);
+            self.filled = old + n;
             if self.skip > 0 && n > 0 {
                 let drop = self.skip.min(n);
-                self.buf.drain(old..old + drop);
+                move_down(&mut self.buf, old + drop, self.filled, old);
+                self.filled -= drop;
                 self.skip -= drop;
                 self.base += drop;
             }
@@ -426,7 +450,7 @@ mod buffered {
                 if let Some(at) = self.decoder.advance().map_err(ReadError::Decode)? {
                     let d = &self.decoder;
                     let (m, _) = frame_at(
-                        d.buf.get(at..).unwrap_or_default(),
+                        d.buf.get(at..d.filled).unwrap_or_default(),
                         d.base + at,
                         d.opts.max_message_length,
                     )
