@@ -354,6 +354,288 @@ pub fn decode_stream_rendered<R: Read, W: Write>(
     Ok(summary)
 }
 
+/// Input bytes per batch handed to a worker of [`decode_stream_parallel`] (the batch ends at
+/// the first message boundary past it): about 1.2 MB of JSON on the default mix.
+const BATCH_INPUT: usize = 256 * 1024;
+
+/// One worker's share of the input: consecutive top-level messages (their bytes back to back)
+/// and the framing errors met between them, in stream order.
+#[derive(Default)]
+struct Batch {
+    seq: u64,
+    bytes: Vec<u8>,
+    items: Vec<Item>,
+}
+
+enum Item {
+    /// A message of `bytes[start..start + len]`, at stream offset `offset`.
+    Message {
+        offset: usize,
+        start: usize,
+        len: usize,
+    },
+    /// A framing error; `at` as [`decode_stream_rendered`] reports it.
+    Error { error: DecodeError, at: usize },
+}
+
+/// A batch's JSON, to be written in `seq` order.
+struct Done {
+    seq: u64,
+    out: Out,
+    summary: Summary,
+    batch: Batch,
+}
+
+/// [`decode_stream`] on `threads` worker threads: the same bytes out, in the same order.
+///
+/// The calling thread reads and frames the input and writes the output; the workers turn
+/// batches of consecutive top-level messages (about 256 KiB of input each) into JSON, and the
+/// batches are written in input order. At most `2 * threads + 1` batches are in flight, so
+/// memory stays bounded whatever the input's size. There is no rendered form: with `--render`
+/// a record's names depend on every metadata record before it in the stream, so rendering
+/// stays in [`decode_stream_rendered`], in stream order.
+pub fn decode_stream_parallel<R: Read, W: Write>(
+    input: R,
+    out: W,
+    opts: DecodeOptions,
+    threads: usize,
+) -> io::Result<Summary> {
+    decode_stream_parallel_batched(input, out, opts, threads, BATCH_INPUT)
+}
+
+/// [`decode_stream_parallel`] with batches of about `batch_input` bytes of input (at least one
+/// message each); for tests of the batching.
+#[doc(hidden)]
+pub fn decode_stream_parallel_batched<R: Read, W: Write>(
+    input: R,
+    mut out: W,
+    opts: DecodeOptions,
+    threads: usize,
+    batch_input: usize,
+) -> io::Result<Summary> {
+    use std::collections::BTreeMap;
+    use std::sync::mpsc;
+    use std::sync::{Arc, Mutex};
+
+    let threads = threads.max(1);
+    let in_flight_max = 2 * threads as u64 + 1;
+    let mut reader = MessageReader::new(input, opts);
+    let (work_tx, work_rx) = mpsc::sync_channel::<Batch>(threads);
+    let work_rx = Arc::new(Mutex::new(work_rx));
+    let (done_tx, done_rx) = mpsc::channel::<Done>();
+    // Output buffers and batches come back to be reused.
+    let (spare_tx, spare_rx) = mpsc::channel::<Out>();
+    let spare_rx = Arc::new(Mutex::new(spare_rx));
+
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let work_rx = Arc::clone(&work_rx);
+            let spare_rx = Arc::clone(&spare_rx);
+            let done_tx = done_tx.clone();
+            scope.spawn(move || {
+                let mut metadata = Metadata::new();
+                let mut st = State {
+                    mode: opts.header_mode,
+                    render: false,
+                    metadata: &mut metadata,
+                    summary: Summary::default(),
+                    keys: KeyCache::default(),
+                    runs: HeaderRuns::default(),
+                    sink: None,
+                    io_error: None,
+                };
+                loop {
+                    let next = work_rx.lock().map(|rx| rx.recv());
+                    let Ok(Ok(batch)) = next else { return };
+                    let spare = spare_rx.lock().ok().and_then(|rx| rx.try_recv().ok());
+                    let mut buf = spare
+                        .unwrap_or_else(|| Out::with_capacity(6 * batch_input.min(BATCH_INPUT)));
+                    buf.clear();
+                    st.summary = Summary::default();
+                    render_batch(&mut buf, &batch, opts, &mut st);
+                    let done = Done {
+                        seq: batch.seq,
+                        out: buf,
+                        summary: st.summary,
+                        batch,
+                    };
+                    if done_tx.send(done).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+
+        let mut summary = Summary::default();
+        let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
+        let (mut sent, mut written) = (0u64, 0u64);
+        let mut spare_batches: Vec<Batch> = Vec::new();
+        let mut batch = Batch::default();
+        let mut result: io::Result<()> = Ok(());
+        let mut input_done = false;
+
+        // Writes the finished batches that are next in order; with `block`, waits until at
+        // least one is written (or every worker is gone).
+        let mut write_ready = |block: bool,
+                               written: &mut u64,
+                               summary: &mut Summary,
+                               spare_batches: &mut Vec<Batch>,
+                               result: &mut io::Result<()>| {
+            let mut wrote = false;
+            loop {
+                if let Some(d) = pending.remove(written) {
+                    if result.is_ok() {
+                        *result = out.write_all(d.out.filled());
+                    }
+                    summary.messages += d.summary.messages;
+                    summary.records += d.summary.records;
+                    summary.errors += d.summary.errors;
+                    *written += 1;
+                    wrote = true;
+                    let _ = spare_tx.send(d.out);
+                    spare_batches.push(d.batch);
+                    continue;
+                }
+                let next = if block && !wrote {
+                    done_rx.recv().ok()
+                } else {
+                    done_rx.try_recv().ok()
+                };
+                match next {
+                    Some(d) => {
+                        pending.insert(d.seq, d);
+                    }
+                    None => return,
+                }
+            }
+        };
+
+        while !input_done {
+            let mut fatal = false;
+            match reader.next_message() {
+                Ok(Some(m)) => {
+                    let start = batch.bytes.len();
+                    batch.bytes.extend_from_slice(&m.version().to_be_bytes());
+                    batch
+                        .bytes
+                        .extend_from_slice(&m.message_type().0.to_be_bytes());
+                    batch.bytes.extend_from_slice(&m.length().to_be_bytes());
+                    batch.bytes.extend_from_slice(m.body());
+                    batch.items.push(Item::Message {
+                        offset: m.offset(),
+                        start,
+                        len: batch.bytes.len() - start,
+                    });
+                }
+                Ok(None) => input_done = true,
+                Err(ReadError::Io(e)) => {
+                    result = Err(e);
+                    input_done = true;
+                }
+                Err(ReadError::Decode(e)) => {
+                    fatal = !matches!(
+                        e,
+                        DecodeError::Invalid {
+                            kind: ErrorKind::UnsupportedHeaderVersion { .. },
+                            ..
+                        }
+                    );
+                    let at = match e {
+                        DecodeError::Incomplete { .. } => reader.position(),
+                        _ => 0,
+                    };
+                    batch.items.push(Item::Error { error: e, at });
+                }
+            }
+            input_done |= fatal;
+            if batch.items.is_empty() || (batch.bytes.len() < batch_input && !input_done) {
+                continue;
+            }
+            // Hand the batch over, keeping at most `in_flight_max` unwritten.
+            while sent - written >= in_flight_max && result.is_ok() {
+                let before = written;
+                write_ready(
+                    true,
+                    &mut written,
+                    &mut summary,
+                    &mut spare_batches,
+                    &mut result,
+                );
+                if written == before {
+                    // Every worker is gone without finishing: only a panic does that.
+                    result = Err(io::Error::other("a decode worker stopped"));
+                }
+            }
+            if result.is_err() {
+                break;
+            }
+            let mut next = spare_batches.pop().unwrap_or_default();
+            next.bytes.clear();
+            next.items.clear();
+            let mut full = std::mem::replace(&mut batch, next);
+            full.seq = sent;
+            if work_tx.send(full).is_err() {
+                break;
+            }
+            sent += 1;
+            write_ready(
+                false,
+                &mut written,
+                &mut summary,
+                &mut spare_batches,
+                &mut result,
+            );
+            if result.is_err() {
+                break;
+            }
+        }
+        drop(work_tx);
+        while written < sent && result.is_ok() {
+            let before = written;
+            write_ready(
+                true,
+                &mut written,
+                &mut summary,
+                &mut spare_batches,
+                &mut result,
+            );
+            if written == before {
+                // Every worker is gone without finishing: only a panic does that.
+                result = Err(io::Error::other("a decode worker stopped"));
+            }
+        }
+        result?;
+        out.flush()?;
+        Ok(summary)
+    })
+}
+
+/// Renders one batch into `out` (no sink: the caller writes it).
+fn render_batch(out: &mut Out, batch: &Batch, opts: DecodeOptions, st: &mut State<'_>) {
+    for item in &batch.items {
+        match *item {
+            Item::Message { offset, start, len } => {
+                let bytes = batch.bytes.get(start..start + len).unwrap_or_default();
+                match estreamer_codec::decode_frame(bytes, opts.max_message_length) {
+                    Ok((m, _)) => {
+                        let m = Message::new(m.header(), m.body(), offset);
+                        render_message(out, &m, TOP, st);
+                    }
+                    Err(e) => {
+                        render_error(out, &e, offset, None);
+                        st.summary.errors += 1;
+                    }
+                }
+            }
+            Item::Error { ref error, at } => {
+                render_error(out, error, at, None);
+                st.summary.errors += 1;
+            }
+        }
+    }
+}
+
 /// Writes an error object. `incomplete_at` is the stream position for `Incomplete` errors.
 fn render_error(
     out: &mut Out,

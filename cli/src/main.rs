@@ -49,6 +49,11 @@ enum Command {
         /// earlier session render), then saved with what the stream added. Implies --render.
         #[arg(long, value_name = "FILE")]
         metadata: Option<PathBuf>,
+        /// Worker threads that turn records into JSON (the output is the same, in the same
+        /// order, for any number); 0 = one per available core. With --render (or --metadata)
+        /// decoding is one thread: a record's names depend on the metadata before it.
+        #[arg(long, default_value_t = 0, value_name = "N")]
+        threads: usize,
         /// Input file, or `-` for standard input.
         #[arg(default_value = "-")]
         input: String,
@@ -193,6 +198,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             max_message_length,
             render,
             metadata,
+            threads,
             input,
         } => {
             let opts = DecodeOptions {
@@ -210,15 +216,23 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 Box::new(File::open(&input).map_err(|e| format!("cannot open {input}: {e}"))?)
             };
             let stdout = io::stdout().lock();
-            let summary =
-                match decode::decode_stream_rendered(reader, stdout, opts, render, &mut cache) {
-                    Ok(s) => s,
-                    // A closed pipe (e.g. `| head`) is a normal way to stop reading.
-                    Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
-                        return Ok(ExitCode::SUCCESS);
-                    }
-                    Err(e) => return Err(format!("decode failed: {e}")),
-                };
+            let threads = match threads {
+                0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+                n => n,
+            };
+            let decoded = if render || threads == 1 {
+                decode::decode_stream_rendered(reader, stdout, opts, render, &mut cache)
+            } else {
+                decode::decode_stream_parallel(reader, stdout, opts, threads)
+            };
+            let summary = match decoded {
+                Ok(s) => s,
+                // A closed pipe (e.g. `| head`) is a normal way to stop reading.
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                    return Ok(ExitCode::SUCCESS);
+                }
+                Err(e) => return Err(format!("decode failed: {e}")),
+            };
             if let Some(path) = &metadata {
                 estreamer_cli::cache::save(path, &cache)?;
             }

@@ -11,8 +11,15 @@ fn run(args: &[&str], stdin: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    child.wait_with_output().unwrap()
+    // Fed from another thread: a large input's output would fill the pipe while we write.
+    let mut pipe = child.stdin.take().unwrap();
+    let input = stdin.to_vec();
+    let feeder = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    out
 }
 
 #[test]
@@ -260,4 +267,68 @@ fn synth_is_deterministic_and_decodes_cleanly() {
     assert!(text.contains("\"record_layout\":\"connection_statistics_174\""));
     let bad = run(&["synth", "--mix", "fish=1"], b"");
     assert_eq!(bad.status.code(), Some(2));
+}
+
+/// `decode --threads N` gives the same bytes and the same exit status as one thread, over a
+/// stream long enough for many batches (mixed inner header versions), and a copy of it cut
+/// short inside a message (an error object at the end, exit status 1).
+#[test]
+fn decode_threads_write_the_same_bytes() {
+    let s = run(
+        &[
+            "synth",
+            "--size",
+            "3M",
+            "--seed",
+            "5",
+            "--inner-version",
+            "mixed",
+        ],
+        b"",
+    );
+    assert!(s.status.success(), "{}", String::from_utf8_lossy(&s.stderr));
+    let cut = &s.stdout[..s.stdout.len() - 100];
+    for (input, status) in [(&s.stdout[..], 0), (cut, 1)] {
+        let one = run(&["decode", "--threads", "1"], input);
+        assert_eq!(one.status.code(), Some(status));
+        assert!(one.stdout.len() > 10 * input.len() / 4);
+        for threads in ["2", "3", "0"] {
+            let par = run(&["decode", "--threads", threads], input);
+            assert_eq!(par.status.code(), Some(status), "--threads {threads}");
+            assert!(
+                par.stdout == one.stdout,
+                "--threads {threads}: output differs"
+            );
+            assert_eq!(par.stderr, one.stderr, "--threads {threads}");
+        }
+    }
+}
+
+/// A reader that stops reading (`| head`) ends a multi-threaded decode quietly and promptly.
+#[test]
+fn decode_threads_stop_on_a_closed_pipe() {
+    let s = run(&["synth", "--size", "4M", "--seed", "6"], b"");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_estreamer"))
+        .args(["decode", "--threads", "2"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || {
+        let _ = stdin.write_all(&s.stdout);
+    });
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 4096];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(first.starts_with(b"{\"offset\":0,"));
 }

@@ -331,3 +331,50 @@ fn output_objects_have_unique_keys() {
     }
     assert!(duplicates.is_empty(), "{duplicates:#?}");
 }
+
+/// `decode --threads N` writes exactly what the one-thread decoder writes, for every vector and
+/// truncations of it (framing errors at many places), with every message in a batch of its own
+/// (the most reordering the workers can do) and with one batch in all.
+#[test]
+fn parallel_decode_writes_the_same_bytes() {
+    let mut compared = 0;
+    for v in vectors().iter().filter(|v| !v.render) {
+        let opts = DecodeOptions {
+            header_mode: v.mode,
+            ..DecodeOptions::default()
+        };
+        // Cut points: 40 spread over the vector, the last 16 bytes one by one, and the whole.
+        let n = v.bytes.len();
+        let mut cuts: Vec<usize> = (0..40).map(|i| i * n / 40).collect();
+        cuts.extend(n.saturating_sub(16)..=n);
+        cuts.sort_unstable();
+        cuts.dedup();
+        for cut in cuts {
+            let bytes = &v.bytes[..cut];
+            let mut one = Vec::new();
+            let s1 =
+                decode_stream_rendered(bytes, &mut one, opts, false, &mut Metadata::new()).unwrap();
+            let configs: &[(usize, usize)] = if cut == n {
+                &[(2, 1), (3, 1), (2, 1 << 20)]
+            } else {
+                &[(2, 1)]
+            };
+            for &(threads, batch) in configs {
+                let mut par = Vec::new();
+                let s2 = estreamer_cli::decode::decode_stream_parallel_batched(
+                    bytes, &mut par, opts, threads, batch,
+                )
+                .unwrap();
+                assert_eq!(
+                    String::from_utf8_lossy(&par),
+                    String::from_utf8_lossy(&one),
+                    "{} cut at {cut}, {threads} threads, batch {batch}",
+                    v.path.display()
+                );
+                assert_eq!(s1, s2, "{} cut at {cut}", v.path.display());
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 1000, "only {compared} comparisons");
+}
