@@ -47,6 +47,18 @@ pub type RecordKey = u128;
 
 /// The key of a record: its record type and its body.
 pub fn record_key(record_type: u32, body: &[u8]) -> RecordKey {
+    // The bytes hashed are the type (big-endian) then the body. Records of up to 2 KiB (the
+    // usual event) are put side by side on the stack and hashed in one call, which is about
+    // twice as fast as feeding the streaming hasher; the value is the same either way.
+    const SHORT: usize = 2048;
+    let mut both = [0u8; 4 + SHORT];
+    if let Some(dst) = both.get_mut(4..4 + body.len()) {
+        dst.copy_from_slice(body);
+        if let Some(t) = both.first_chunk_mut::<4>() {
+            *t = record_type.to_be_bytes();
+        }
+        return xxhash_rust::xxh3::xxh3_128(both.get(..4 + body.len()).unwrap_or_default());
+    }
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     h.update(&record_type.to_be_bytes());
     h.update(body);
@@ -100,16 +112,17 @@ impl DedupWindow {
         if archive_timestamp == 0 {
             return Verdict::Unchecked;
         }
-        if self.set.contains(&key) {
+        // One lookup: the set's insert says whether the key was there.
+        if !self.set.insert(key) {
             return Verdict::Duplicate;
         }
         self.insert(archive_timestamp, key);
         Verdict::New
     }
 
+    /// Records `key` (already in the set) in arrival order and ages the window.
     fn insert(&mut self, ts: u32, key: RecordKey) {
         self.newest = self.newest.max(ts);
-        self.set.insert(key);
         self.order.push_back((ts, key));
         let horizon = self.newest.saturating_sub(self.slack);
         while let Some(&(t, k)) = self.order.front() {
@@ -170,7 +183,7 @@ impl Bookmark {
     pub fn window(&self, capacity: usize, slack: u32) -> DedupWindow {
         let mut w = DedupWindow::new(capacity, slack);
         for &(ts, k) in &self.keys {
-            if ts != 0 && !w.set.contains(&k) {
+            if ts != 0 && w.set.insert(k) {
                 w.insert(ts, k);
             }
         }
@@ -362,6 +375,24 @@ mod tests {
         assert_eq!(Bookmark::load(&path).unwrap(), Some(b));
         assert!(!tmp_path(&path).exists());
         fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// The one-call hash of short records gives the streaming hasher's value (the keys in
+    /// bookmark files written before stay valid), at every length around the 2 KiB switch.
+    #[test]
+    fn record_key_is_xxh3_128_of_type_then_body() {
+        let body: Vec<u8> = (0..5000u32).map(|i| (i * 7 + i / 251) as u8).collect();
+        for len in [0, 1, 3, 4, 200, 240, 241, 535, 2047, 2048, 2049, 4999] {
+            let b = &body[..len];
+            let mut h = xxhash_rust::xxh3::Xxh3::new();
+            h.update(&400u32.to_be_bytes());
+            h.update(b);
+            assert_eq!(record_key(400, b), h.digest128(), "length {len}");
+            let mut joined = 400u32.to_be_bytes().to_vec();
+            joined.extend_from_slice(b);
+            assert_eq!(record_key(400, b), xxhash_rust::xxh3::xxh3_128(&joined));
+        }
+        assert_ne!(record_key(400, b"x"), record_key(71, b"x"));
     }
 
     /// A bookmark path that is not a regular file (here a named pipe; `/dev/null` in use) is
