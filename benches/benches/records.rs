@@ -431,6 +431,56 @@ fn bench(c: &mut Criterion) {
         });
     }
     g.finish();
+
+    // The same decode with the output thrown away (what `estreamer decode > /dev/null` does):
+    // the decoder's own cost, without copying 75 MB of JSON into memory. One thread, then the
+    // parallel decoder (`decode --threads N`) on 2 and 3 worker threads, in one group so their
+    // ratio comes from one run.
+    let mut g = c.benchmark_group("decode_to_json_lines_sink");
+    g.measurement_time(Duration::from_secs(5)).sample_size(10);
+    g.throughput(Throughput::Elements(s.records as u64));
+    for threads in [1usize, 2, 3] {
+        let id = format!(
+            "records_{threads}_thread{}",
+            if threads > 1 { "s" } else { "" }
+        );
+        g.bench_function(id, |b| {
+            b.iter(|| {
+                let mut sink = CountingSink(0);
+                let summary = if threads == 1 {
+                    estreamer_cli::decode::decode_stream(
+                        black_box(&s.bytes[..]),
+                        &mut sink,
+                        DecodeOptions::default(),
+                    )
+                } else {
+                    estreamer_cli::decode::decode_stream_parallel(
+                        black_box(&s.bytes[..]),
+                        &mut sink,
+                        DecodeOptions::default(),
+                        threads,
+                    )
+                }
+                .expect("decode to a sink");
+                assert_eq!(summary.records, s.records as u64);
+                black_box(sink.0)
+            })
+        });
+    }
+    g.finish();
+}
+
+/// Counts the bytes written and drops them.
+struct CountingSink(u64);
+
+impl std::io::Write for CountingSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len() as u64;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 criterion_group!(benches, bench);

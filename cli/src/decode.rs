@@ -99,6 +99,50 @@ struct LayoutKeys {
     keys: Box<[Key]>,
     /// For a block layout, `,"record_layout":"<name>","block_type":<type>,"block_length":`.
     block: Option<Run>,
+    /// `--render`: by field index, 1 + the index in `named` of the field's name lookup, or 0.
+    named_at: Box<[u8]>,
+    /// `--render`: the fields metadata can name: the key `<field>_name` and the metadata record
+    /// type of the lookup ([`FIELD_LOOKUPS`](estreamer_codec::metadata::FIELD_LOOKUPS)).
+    named: Box<[(String, RecordType)]>,
+    /// `--render`, connection events: the indices of `device_id`, `policy_revision` and
+    /// `rule_id` (the last field of each name, as a walk that keeps the last value would).
+    policy: [Option<usize>; 3],
+}
+
+impl LayoutKeys {
+    fn new(layout: &'static Layout) -> LayoutKeys {
+        use estreamer_codec::metadata::FIELD_LOOKUPS;
+        let keys = layout.fields.iter().map(|f| Key::new(f.name)).collect();
+        let block = layout.block_type.and_then(|t| {
+            // Written by the general methods, so the bytes are theirs.
+            let mut text = Out::default();
+            Obj::continuing(&mut text)
+                .str_k(k!("record_layout"), layout.name)
+                .u64_k(k!("block_type"), t.into());
+            text.extend_from_slice(b",\"block_length\":");
+            Run::new(text.filled())
+        });
+        let mut named = Vec::new();
+        let mut named_at = vec![0u8; layout.fields.len()];
+        for (i, f) in layout.fields.iter().enumerate() {
+            let Some((_, t)) = FIELD_LOOKUPS.iter().find(|(n, _)| *n == f.name) else {
+                continue;
+            };
+            // More than 255 named fields in one layout would only lose the fast path.
+            if let (Some(slot), Ok(n)) = (named_at.get_mut(i), u8::try_from(named.len() + 1)) {
+                *slot = n;
+                named.push((format!("{}_name", f.name), RecordType(*t)));
+            }
+        }
+        let last = |name: &str| layout.fields.iter().rposition(|f| f.name == name);
+        LayoutKeys {
+            keys,
+            block,
+            named_at: named_at.into_boxed_slice(),
+            named: named.into_boxed_slice(),
+            policy: [last("device_id"), last("policy_revision"), last("rule_id")],
+        }
+    }
 }
 
 impl KeyCache {
@@ -111,17 +155,7 @@ impl KeyCache {
         {
             Some(i) => i,
             None => {
-                let keys = layout.fields.iter().map(|f| Key::new(f.name)).collect();
-                let block = layout.block_type.and_then(|t| {
-                    // Written by the general methods, so the bytes are theirs.
-                    let mut text = Out::default();
-                    Obj::continuing(&mut text)
-                        .str_k(k!("record_layout"), layout.name)
-                        .u64_k(k!("block_type"), t.into());
-                    text.extend_from_slice(b",\"block_length\":");
-                    Run::new(text.filled())
-                });
-                self.layouts.push((layout, LayoutKeys { keys, block }));
+                self.layouts.push((layout, LayoutKeys::new(layout)));
                 self.layouts.len() - 1
             }
         };
@@ -846,7 +880,7 @@ fn render_message(out: &mut Out, m: &Message<'_>, ctx: Context, st: &mut State<'
                         Record::IntrusionEvent(ev) => {
                             rendered_fields(&mut o, &st.metadata.render(ev))
                         }
-                        other => field_names(&mut o, other, st.metadata),
+                        other => field_names(&mut o, other, st.metadata, &mut st.keys),
                     }
                 }
             }
@@ -1094,47 +1128,40 @@ fn record_fields(o: &mut Obj<'_>, r: &Record<'_>, keys: &mut KeyCache) {
 /// fields that a metadata record names (`Metadata::field_name`: zones, interfaces, applications,
 /// URL categories, countries, SSL values, DNS types, ...; null until that metadata is seen), and
 /// a connection event its access control policy and rule names, which take two fields each.
-fn field_names(o: &mut Obj<'_>, r: &Record<'_>, md: &Metadata) {
+///
+/// The fields are read through the record's typed visit, and which of them metadata names is
+/// worked out once per layout (`LayoutKeys::named`): no name matching per record.
+fn field_names(o: &mut Obj<'_>, r: &Record<'_>, md: &Metadata, keys: &mut KeyCache) {
     let Some(parts) = r.parts() else { return };
-    let mut key = String::new();
-    let _ = parts.for_each(|name, v| {
-        if Metadata::names_field(name) {
-            key.clear();
-            key.push_str(name);
-            key.push_str("_name");
-            o.opt_str(&key, md.field_name(name, &v));
+    let Some(prepared) = keys.get(parts.layout) else {
+        return;
+    };
+    let (mut device, mut revision, mut rule) = (0u32, None, 0u32);
+    let [at_device, at_revision, at_rule] = prepared.policy;
+    let _ = r.visit_fields_indexed(|i, v| {
+        let slot = prepared.named_at.get(i).copied().unwrap_or(0);
+        if slot != 0 {
+            if let Some((key, t)) = prepared.named.get(usize::from(slot) - 1) {
+                o.opt_str(key, md.lookup_name(*t, &v));
+            }
+        }
+        match v {
+            Value::U32(x) if Some(i) == at_device => device = x,
+            Value::Uuid(u) if Some(i) == at_revision => revision = Some(u),
+            Value::U32(x) if Some(i) == at_rule => rule = x,
+            _ => {}
         }
     });
-    if let Record::Connection(c) = r {
-        let (policy, rule) = connection_policy_names(c, md);
+    if let Record::Connection(_) = r {
+        let (policy, rule) = match revision {
+            Some(revision) => (
+                md.access_control_policy(device, revision),
+                md.access_control_rule(revision, rule),
+            ),
+            None => (None, None),
+        };
         o.opt_str("access_control_policy_name", policy)
             .opt_str("access_control_rule_name", rule);
-    }
-}
-
-/// Record 71's access control policy name ((device ID, policy revision) -> record 145, else the
-/// revision -> record 117) and rule name ((policy revision, rule ID) -> record 119).
-fn connection_policy_names<'m>(
-    c: &estreamer_codec::ConnectionEvent<'_>,
-    md: &'m Metadata,
-) -> (Option<&'m str>, Option<&'m str>) {
-    let mut key = None;
-    if let Some(parts) = Record::Connection(*c).parts() {
-        let (mut device, mut revision, mut rule) = (0u32, None, 0u32);
-        let _ = parts.for_each(|name, v| match (name, v) {
-            ("device_id", Value::U32(x)) => device = x,
-            ("policy_revision", Value::Uuid(u)) => revision = Some(u),
-            ("rule_id", Value::U32(x)) => rule = x,
-            _ => {}
-        });
-        key = revision.map(|u| (device, u, rule));
-    }
-    match key {
-        Some((device, revision, rule)) => (
-            md.access_control_policy(device, revision),
-            md.access_control_rule(revision, rule),
-        ),
-        None => (None, None),
     }
 }
 

@@ -475,11 +475,19 @@ impl Metadata {
     /// metadata has not been seen; an all-zero UUID is never looked up.
     pub fn field_name(&self, field: &str, value: &Value<'_>) -> Option<&str> {
         let (_, t) = FIELD_LOOKUPS.iter().find(|(f, _)| *f == field)?;
+        self.lookup_name(RecordType(*t), value)
+    }
+
+    /// [`field_name`](Self::field_name) with the field's metadata record type already found
+    /// in [`FIELD_LOOKUPS`] (its second column): for callers that match field names to
+    /// lookups once per layout instead of once per record.
+    pub fn lookup_name(&self, metadata: RecordType, value: &Value<'_>) -> Option<&str> {
+        let t = metadata.0;
         match *value {
-            Value::U8(x) => self.id(*t, u32::from(x)),
-            Value::U16(x) => self.id(*t, u32::from(x)),
-            Value::U32(x) => self.id(*t, x),
-            Value::Uuid(u) => self.uuid(*t, u, 0),
+            Value::U8(x) => self.id(t, u32::from(x)),
+            Value::U16(x) => self.id(t, u32::from(x)),
+            Value::U32(x) => self.id(t, x),
+            Value::Uuid(u) => self.uuid(t, u, 0),
             _ => None,
         }
     }
