@@ -17,7 +17,7 @@ use estreamer_codec::{Body, EventData, HeaderMode, InitialTimestamp, Message, Re
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::resume::{Bookmark, DedupWindow, Verdict, record_key};
+use crate::resume::{Bookmark, DedupWindow, Verdict, record_key_in};
 use crate::session::{CloseReason, Event, Session, SessionConfig};
 
 /// One record for the sink.
@@ -217,6 +217,8 @@ impl From<io::Error> for StreamError {
 struct Resume {
     bookmark: u32,
     window: DedupWindow,
+    /// Reused by [`record_key_in`] for every record.
+    scratch: Vec<u8>,
     path: Option<PathBuf>,
     last_save: Instant,
     dirty: bool,
@@ -253,6 +255,7 @@ pub async fn run<S: Sink>(
             .as_ref()
             .map(|b| b.window(opts.window, opts.slack))
             .unwrap_or_else(|| DedupWindow::new(opts.window, opts.slack)),
+        scratch: Vec::new(),
         path: opts.bookmark.clone(),
         last_save: Instant::now(),
         dirty: false,
@@ -504,7 +507,7 @@ fn deliver<S: Sink>(
     session: u64,
 ) -> io::Result<()> {
     let ts = data.archive_timestamp().unwrap_or(0);
-    let key = record_key(data.record_type_word, data.body);
+    let key = record_key_in(&mut resume.scratch, data.record_type_word, data.body);
     if resume.window.check(ts, key) == Verdict::Duplicate {
         summary.duplicates += 1;
         return Ok(());
