@@ -509,14 +509,15 @@ pub fn decode_stream_parallel_batched<R: Read, W: Write>(
         let mut result: io::Result<()> = Ok(());
         let mut input_done = false;
 
-        // Writes the finished batches that are next in order; with `block`, waits until at
-        // least one is written (or every worker is gone).
-        let mut write_ready = |block: bool,
-                               written: &mut u64,
-                               summary: &mut Summary,
-                               spare_batches: &mut Vec<Batch>,
-                               result: &mut io::Result<()>| {
-            let mut wrote = false;
+        // Writes the finished batches that are next in order. While `limit` or more of the
+        // `sent` batches are unwritten it waits for workers; otherwise it only takes what is
+        // ready. If every worker is gone while it waits (only a panic does that), it fails.
+        let mut pump = |limit: u64,
+                        sent: u64,
+                        written: &mut u64,
+                        summary: &mut Summary,
+                        spare_batches: &mut Vec<Batch>,
+                        result: &mut io::Result<()>| {
             loop {
                 if let Some(d) = pending.remove(written) {
                     if result.is_ok() {
@@ -526,12 +527,15 @@ pub fn decode_stream_parallel_batched<R: Read, W: Write>(
                     summary.records += d.summary.records;
                     summary.errors += d.summary.errors;
                     *written += 1;
-                    wrote = true;
                     let _ = spare_tx.send(d.out);
                     spare_batches.push(d.batch);
                     continue;
                 }
-                let next = if block && !wrote {
+                if result.is_err() {
+                    return;
+                }
+                let wait = sent - *written >= limit;
+                let next = if wait {
                     done_rx.recv().ok()
                 } else {
                     done_rx.try_recv().ok()
@@ -540,7 +544,12 @@ pub fn decode_stream_parallel_batched<R: Read, W: Write>(
                     Some(d) => {
                         pending.insert(d.seq, d);
                     }
-                    None => return,
+                    None => {
+                        if wait {
+                            *result = Err(io::Error::other("a decode worker stopped"));
+                        }
+                        return;
+                    }
                 }
             }
         };
@@ -586,21 +595,15 @@ pub fn decode_stream_parallel_batched<R: Read, W: Write>(
             if batch.items.is_empty() || (batch.bytes.len() < batch_input && !input_done) {
                 continue;
             }
-            // Hand the batch over, keeping at most `in_flight_max` unwritten.
-            while sent - written >= in_flight_max && result.is_ok() {
-                let before = written;
-                write_ready(
-                    true,
-                    &mut written,
-                    &mut summary,
-                    &mut spare_batches,
-                    &mut result,
-                );
-                if written == before {
-                    // Every worker is gone without finishing: only a panic does that.
-                    result = Err(io::Error::other("a decode worker stopped"));
-                }
-            }
+            // Hand the batch over, keeping fewer than `in_flight_max` unwritten.
+            pump(
+                in_flight_max,
+                sent,
+                &mut written,
+                &mut summary,
+                &mut spare_batches,
+                &mut result,
+            );
             if result.is_err() {
                 break;
             }
@@ -613,8 +616,10 @@ pub fn decode_stream_parallel_batched<R: Read, W: Write>(
                 break;
             }
             sent += 1;
-            write_ready(
-                false,
+            // Write whatever is ready, without waiting.
+            pump(
+                u64::MAX,
+                sent,
                 &mut written,
                 &mut summary,
                 &mut spare_batches,
@@ -625,20 +630,15 @@ pub fn decode_stream_parallel_batched<R: Read, W: Write>(
             }
         }
         drop(work_tx);
-        while written < sent && result.is_ok() {
-            let before = written;
-            write_ready(
-                true,
-                &mut written,
-                &mut summary,
-                &mut spare_batches,
-                &mut result,
-            );
-            if written == before {
-                // Every worker is gone without finishing: only a panic does that.
-                result = Err(io::Error::other("a decode worker stopped"));
-            }
-        }
+        // The rest, in order.
+        pump(
+            1,
+            sent,
+            &mut written,
+            &mut summary,
+            &mut spare_batches,
+            &mut result,
+        );
         result?;
         out.flush()?;
         Ok(summary)
