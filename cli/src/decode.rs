@@ -388,6 +388,10 @@ pub fn decode_stream_rendered<R: Read, W: Write>(
     Ok(summary)
 }
 
+/// Most worker threads [`decode_stream_parallel`] starts (each batch in flight holds about
+/// 1.5 MB of JSON, so this also bounds memory: about 100 MB at the most).
+pub const MAX_THREADS: usize = 64;
+
 /// Input bytes per batch handed to a worker of [`decode_stream_parallel`] (the batch ends at
 /// the first message boundary past it): about 1.2 MB of JSON on the default mix.
 const BATCH_INPUT: usize = 256 * 1024;
@@ -424,7 +428,8 @@ struct Done {
 ///
 /// The calling thread reads and frames the input and writes the output; the workers turn
 /// batches of consecutive top-level messages (about 256 KiB of input each) into JSON, and the
-/// batches are written in input order. At most `2 * threads + 1` batches are in flight, so
+/// batches are written in input order. At most `threads + 2` batches are in flight (and at most
+/// [`MAX_THREADS`] workers run, whatever is asked), so
 /// memory stays bounded whatever the input's size. There is no rendered form: with `--render`
 /// a record's names depend on every metadata record before it in the stream, so rendering
 /// stays in [`decode_stream_rendered`], in stream order.
@@ -451,8 +456,10 @@ pub fn decode_stream_parallel_batched<R: Read, W: Write>(
     use std::sync::mpsc;
     use std::sync::{Arc, Mutex};
 
-    let threads = threads.max(1);
-    let in_flight_max = 2 * threads as u64 + 1;
+    let threads = threads.clamp(1, MAX_THREADS);
+    // Each worker busy with one batch, one more queued for the next free worker, and one
+    // finished batch waiting for the writer: enough to keep every worker fed.
+    let in_flight_max = threads as u64 + 2;
     let mut reader = MessageReader::new(input, opts);
     let (work_tx, work_rx) = mpsc::sync_channel::<Batch>(threads);
     let work_rx = Arc::new(Mutex::new(work_rx));

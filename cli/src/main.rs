@@ -50,7 +50,7 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         metadata: Option<PathBuf>,
         /// Worker threads that turn records into JSON (the output is the same, in the same
-        /// order, for any number); 0 = one per available core. With --render (or --metadata)
+        /// order, for any number); 0 = one per available core, 64 at the most. With --render (or --metadata)
         /// decoding is one thread: a record's names depend on the metadata before it.
         #[arg(long, default_value_t = 0, value_name = "N")]
         threads: usize,
