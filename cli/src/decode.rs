@@ -99,19 +99,25 @@ struct LayoutKeys {
     keys: Box<[Key]>,
     /// For a block layout, `,"record_layout":"<name>","block_type":<type>,"block_length":`.
     block: Option<Run>,
-    /// `--render`: by field index, 1 + the index in `named` of the field's name lookup, or 0.
+    /// `--render`: the layout's named fields, worked out the first time a record of the layout
+    /// is rendered (so plain decoding never builds them).
+    render: Option<RenderKeys>,
+}
+
+/// What `--render` adds to a layout's records, prepared once per layout.
+struct RenderKeys {
+    /// By field index, 1 + the index in `named` of the field's name lookup, or 0.
     named_at: Box<[u8]>,
-    /// `--render`: the fields metadata can name: the key `<field>_name` and the metadata record
-    /// type of the lookup ([`FIELD_LOOKUPS`](estreamer_codec::metadata::FIELD_LOOKUPS)).
+    /// The fields metadata can name: the key `<field>_name` and the metadata record type of the
+    /// lookup ([`FIELD_LOOKUPS`](estreamer_codec::metadata::FIELD_LOOKUPS)).
     named: Box<[(String, RecordType)]>,
-    /// `--render`, connection events: the indices of `device_id`, `policy_revision` and
-    /// `rule_id` (the last field of each name, as a walk that keeps the last value would).
+    /// Connection events: the indices of `device_id`, `policy_revision` and `rule_id` (the last
+    /// field of each name, as a walk that keeps the last value would).
     policy: [Option<usize>; 3],
 }
 
 impl LayoutKeys {
     fn new(layout: &'static Layout) -> LayoutKeys {
-        use estreamer_codec::metadata::FIELD_LOOKUPS;
         let keys = layout.fields.iter().map(|f| Key::new(f.name)).collect();
         let block = layout.block_type.and_then(|t| {
             // Written by the general methods, so the bytes are theirs.
@@ -122,6 +128,17 @@ impl LayoutKeys {
             text.extend_from_slice(b",\"block_length\":");
             Run::new(text.filled())
         });
+        LayoutKeys {
+            keys,
+            block,
+            render: None,
+        }
+    }
+}
+
+impl RenderKeys {
+    fn new(layout: &'static Layout) -> RenderKeys {
+        use estreamer_codec::metadata::FIELD_LOOKUPS;
         let mut named = Vec::new();
         let mut named_at = vec![0u8; layout.fields.len()];
         for (i, f) in layout.fields.iter().enumerate() {
@@ -135,9 +152,7 @@ impl LayoutKeys {
             }
         }
         let last = |name: &str| layout.fields.iter().rposition(|f| f.name == name);
-        LayoutKeys {
-            keys,
-            block,
+        RenderKeys {
             named_at: named_at.into_boxed_slice(),
             named: named.into_boxed_slice(),
             policy: [last("device_id"), last("policy_revision"), last("rule_id")],
@@ -160,6 +175,16 @@ impl KeyCache {
             }
         };
         self.layouts.get(i).map(|(_, k)| k)
+    }
+
+    /// The `--render` tables of `layout`, built on first use.
+    fn render(&mut self, layout: &'static Layout) -> Option<&RenderKeys> {
+        self.get(layout)?;
+        let (_, keys) = self
+            .layouts
+            .iter_mut()
+            .find(|(l, _)| std::ptr::eq(*l, layout))?;
+        Some(keys.render.get_or_insert_with(|| RenderKeys::new(layout)))
     }
 }
 
@@ -1137,10 +1162,10 @@ fn record_fields(o: &mut Obj<'_>, r: &Record<'_>, keys: &mut KeyCache) {
 /// a connection event its access control policy and rule names, which take two fields each.
 ///
 /// The fields are read through the record's typed visit, and which of them metadata names is
-/// worked out once per layout (`LayoutKeys::named`): no name matching per record.
+/// worked out once per layout (`RenderKeys`): no name matching per record.
 fn field_names(o: &mut Obj<'_>, r: &Record<'_>, md: &Metadata, keys: &mut KeyCache) {
     let Some(parts) = r.parts() else { return };
-    let Some(prepared) = keys.get(parts.layout) else {
+    let Some(prepared) = keys.render(parts.layout) else {
         return;
     };
     let (mut device, mut revision, mut rule) = (0u32, None, 0u32);
