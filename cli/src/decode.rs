@@ -110,7 +110,7 @@ struct RenderKeys {
     named_at: Box<[u8]>,
     /// The fields metadata can name: the key `<field>_name` and the metadata record type of the
     /// lookup ([`FIELD_LOOKUPS`](estreamer_codec::metadata::FIELD_LOOKUPS)).
-    named: Box<[(String, RecordType)]>,
+    named: Box<[(&'static Key, RecordType)]>,
     /// Connection events: the indices of `device_id`, `policy_revision` and `rule_id` (the last
     /// field of each name, as a walk that keeps the last value would).
     policy: [Option<usize>; 3],
@@ -136,19 +136,35 @@ impl LayoutKeys {
     }
 }
 
+/// The key `<field>_name` of every [`FIELD_LOOKUPS`](estreamer_codec::metadata::FIELD_LOOKUPS)
+/// entry, in its order: made once per process (the names are leaked once, as a lazily built
+/// static table would hold them).
+fn name_keys() -> &'static [Key] {
+    static KEYS: std::sync::OnceLock<Box<[Key]>> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        estreamer_codec::metadata::FIELD_LOOKUPS
+            .iter()
+            .map(|(f, _)| Key::new(Box::leak(format!("{f}_name").into_boxed_str())))
+            .collect()
+    })
+}
+
 impl RenderKeys {
     fn new(layout: &'static Layout) -> RenderKeys {
         use estreamer_codec::metadata::FIELD_LOOKUPS;
         let mut named = Vec::new();
         let mut named_at = vec![0u8; layout.fields.len()];
         for (i, f) in layout.fields.iter().enumerate() {
-            let Some((_, t)) = FIELD_LOOKUPS.iter().find(|(n, _)| *n == f.name) else {
+            let Some(j) = FIELD_LOOKUPS.iter().position(|(n, _)| *n == f.name) else {
+                continue;
+            };
+            let (Some((_, t)), Some(key)) = (FIELD_LOOKUPS.get(j), name_keys().get(j)) else {
                 continue;
             };
             // More than 255 named fields in one layout would only lose the fast path.
             if let (Some(slot), Ok(n)) = (named_at.get_mut(i), u8::try_from(named.len() + 1)) {
                 *slot = n;
-                named.push((format!("{}_name", f.name), RecordType(*t)));
+                named.push((key, RecordType(*t)));
             }
         }
         let last = |name: &str| layout.fields.iter().rposition(|f| f.name == name);
@@ -1170,20 +1186,23 @@ fn field_names(o: &mut Obj<'_>, r: &Record<'_>, md: &Metadata, keys: &mut KeyCac
     };
     let (mut device, mut revision, mut rule) = (0u32, None, 0u32);
     let [at_device, at_revision, at_rule] = prepared.policy;
-    let _ = r.visit_fields_indexed(|i, v| {
-        let slot = prepared.named_at.get(i).copied().unwrap_or(0);
-        if slot != 0 {
-            if let Some((key, t)) = prepared.named.get(usize::from(slot) - 1) {
-                o.opt_str(key, md.lookup_name(*t, &v));
+    let _ = r.visit_fields_indexed(
+        #[inline(always)]
+        |i, v| {
+            let slot = prepared.named_at.get(i).copied().unwrap_or(0);
+            if slot != 0 {
+                if let Some((key, t)) = prepared.named.get(usize::from(slot) - 1) {
+                    o.opt_str_k(key, md.lookup_name(*t, &v));
+                }
             }
-        }
-        match v {
-            Value::U32(x) if Some(i) == at_device => device = x,
-            Value::Uuid(u) if Some(i) == at_revision => revision = Some(u),
-            Value::U32(x) if Some(i) == at_rule => rule = x,
-            _ => {}
-        }
-    });
+            match v {
+                Value::U32(x) if Some(i) == at_device => device = x,
+                Value::Uuid(u) if Some(i) == at_revision => revision = Some(u),
+                Value::U32(x) if Some(i) == at_rule => rule = x,
+                _ => {}
+            }
+        },
+    );
     if let Record::Connection(_) = r {
         let (policy, rule) = match revision {
             Some(revision) => (
@@ -1192,8 +1211,8 @@ fn field_names(o: &mut Obj<'_>, r: &Record<'_>, md: &Metadata, keys: &mut KeyCac
             ),
             None => (None, None),
         };
-        o.opt_str("access_control_policy_name", policy)
-            .opt_str("access_control_rule_name", rule);
+        o.opt_str_k(k!("access_control_policy_name"), policy)
+            .opt_str_k(k!("access_control_rule_name"), rule);
     }
 }
 
@@ -1201,44 +1220,51 @@ fn field_names(o: &mut Obj<'_>, r: &Record<'_>, md: &Metadata, keys: &mut KeyCac
 /// null; in particular `sid` is null until record 66 arrives - the internal rule ID is never
 /// shown as the SID.
 fn rendered_fields(o: &mut Obj<'_>, r: &estreamer_codec::metadata::Rendered<'_>) {
-    o.u64("gid", r.generator_id.into());
+    o.u64_k(k!("gid"), r.generator_id.into());
     match r.signature() {
         Some(sig) => {
-            o.u64("sid", sig.sid.into())
-                .u64("rev", sig.revision.into())
-                .str("rule_rendered", &sig.to_string())
-                .str("sid_status", "rendered");
+            // `gid:sid:rev` (the signature's `Display`) on the stack, not into a `String`.
+            let mut text = [0u8; 64];
+            let n = crate::json::colon_triple(&mut text, sig.generator_id, sig.sid, sig.revision);
+            let rendered = std::str::from_utf8(text.get(..n).unwrap_or_default()).unwrap_or("");
+            o.u64_k(k!("sid"), sig.sid.into())
+                .u64_k(k!("rev"), sig.revision.into())
+                .str_k(k!("rule_rendered"), rendered)
+                .str_k(k!("sid_status"), "rendered");
         }
         None => {
-            o.null("sid")
-                .u64("rev", r.rule_revision.into())
-                .null("rule_rendered")
-                .str("sid_status", "rule_metadata_missing");
+            o.opt_str_k(k!("sid"), None)
+                .u64_k(k!("rev"), r.rule_revision.into())
+                .opt_str_k(k!("rule_rendered"), None)
+                .str_k(k!("sid_status"), "rule_metadata_missing");
         }
     }
-    o.opt_str("rule_message", r.rule_message)
-        .opt_str("classification", r.classification)
-        .opt_str("classification_description", r.classification_description)
-        .opt_str("priority", r.priority)
-        .opt_str("device", r.device)
-        .opt_str("intrusion_policy", r.intrusion_policy)
-        .opt_str("access_control_policy", r.access_control_policy)
-        .opt_str("access_control_rule", r.access_control_rule)
-        .opt_str("interface_ingress", r.interface_ingress)
-        .opt_str("interface_egress", r.interface_egress)
-        .opt_str("security_zone_ingress", r.security_zone_ingress)
-        .opt_str("security_zone_egress", r.security_zone_egress)
-        .opt_str("network_analysis_policy", r.network_analysis_policy)
-        .opt_str("user", r.user)
-        .opt_str("client_application", r.client_application)
-        .opt_str("application_protocol", r.application_protocol)
-        .opt_str("web_application", r.web_application)
+    o.opt_str_k(k!("rule_message"), r.rule_message)
+        .opt_str_k(k!("classification"), r.classification)
+        .opt_str_k(
+            k!("classification_description"),
+            r.classification_description,
+        )
+        .opt_str_k(k!("priority"), r.priority)
+        .opt_str_k(k!("device"), r.device)
+        .opt_str_k(k!("intrusion_policy"), r.intrusion_policy)
+        .opt_str_k(k!("access_control_policy"), r.access_control_policy)
+        .opt_str_k(k!("access_control_rule"), r.access_control_rule)
+        .opt_str_k(k!("interface_ingress"), r.interface_ingress)
+        .opt_str_k(k!("interface_egress"), r.interface_egress)
+        .opt_str_k(k!("security_zone_ingress"), r.security_zone_ingress)
+        .opt_str_k(k!("security_zone_egress"), r.security_zone_egress)
+        .opt_str_k(k!("network_analysis_policy"), r.network_analysis_policy)
+        .opt_str_k(k!("user"), r.user)
+        .opt_str_k(k!("client_application"), r.client_application)
+        .opt_str_k(k!("application_protocol"), r.application_protocol)
+        .opt_str_k(k!("web_application"), r.web_application)
         // These four get a `_name` suffix: the event has fields of the bare names (the codes).
-        .opt_str("source_country_name", r.source_country)
-        .opt_str("destination_country_name", r.destination_country)
-        .opt_str("ioc", r.ioc)
-        .opt_str("ssl_actual_action_name", r.ssl_actual_action)
-        .opt_str("ssl_flow_status_name", r.ssl_flow_status);
+        .opt_str_k(k!("source_country_name"), r.source_country)
+        .opt_str_k(k!("destination_country_name"), r.destination_country)
+        .opt_str_k(k!("ioc"), r.ioc)
+        .opt_str_k(k!("ssl_actual_action_name"), r.ssl_actual_action)
+        .opt_str_k(k!("ssl_flow_status_name"), r.ssl_flow_status);
 }
 
 /// The name `decode` prints for a message type (for other commands' messages).
