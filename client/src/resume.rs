@@ -53,9 +53,10 @@ pub fn record_key(record_type: u32, body: &[u8]) -> RecordKey {
     h.digest128()
 }
 
-/// [`record_key`], faster: the type and body are put side by side in `scratch` (kept by the
-/// caller from record to record, so it is allocated once) and hashed in one XXH3-128 call, about
-/// twice as fast as the streaming hasher on events of a few hundred bytes. Same value.
+/// [`record_key`], a little faster: the type and body are put side by side in `scratch` (kept by
+/// the caller from record to record, so it is allocated once) and hashed in one XXH3-128 call:
+/// about 10 % less time than the streaming hasher on events of 364-963 bytes, copy included
+/// (100-110 against 109-126 ns in a micro-benchmark). Same value.
 pub fn record_key_in(scratch: &mut Vec<u8>, record_type: u32, body: &[u8]) -> RecordKey {
     scratch.clear();
     scratch.extend_from_slice(&record_type.to_be_bytes());
