@@ -549,55 +549,46 @@ pub fn decode_stream_parallel_batched<R: Read, W: Write>(
         }
         drop(done_tx);
 
-        let mut summary = Summary::default();
         let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
-        let (mut sent, mut written) = (0u64, 0u64);
-        let mut spare_batches: Vec<Batch> = Vec::new();
+        let mut sent = 0u64;
+        let mut w = Written::default();
         let mut batch = Batch::default();
-        let mut result: io::Result<()> = Ok(());
         let mut input_done = false;
 
         // Writes the finished batches that are next in order. While `limit` or more of the
         // `sent` batches are unwritten it waits for workers; otherwise it only takes what is
         // ready. If every worker is gone while it waits (only a panic does that), it fails.
-        let mut pump = |limit: u64,
-                        sent: u64,
-                        written: &mut u64,
-                        summary: &mut Summary,
-                        spare_batches: &mut Vec<Batch>,
-                        result: &mut io::Result<()>| {
-            loop {
-                if let Some(d) = pending.remove(written) {
-                    if result.is_ok() {
-                        *result = out.write_all(d.out.filled());
-                    }
-                    summary.messages += d.summary.messages;
-                    summary.records += d.summary.records;
-                    summary.errors += d.summary.errors;
-                    *written += 1;
-                    let _ = spare_tx.send(d.out);
-                    spare_batches.push(d.batch);
-                    continue;
+        let mut pump = |limit: u64, sent: u64, w: &mut Written| loop {
+            if let Some(d) = pending.remove(&w.count) {
+                if w.result.is_ok() {
+                    w.result = out.write_all(d.out.filled());
                 }
-                if result.is_err() {
+                w.summary.messages += d.summary.messages;
+                w.summary.records += d.summary.records;
+                w.summary.errors += d.summary.errors;
+                w.count += 1;
+                let _ = spare_tx.send(d.out);
+                w.spare_batches.push(d.batch);
+                continue;
+            }
+            if w.result.is_err() {
+                return;
+            }
+            let wait = sent - w.count >= limit;
+            let next = if wait {
+                done_rx.recv().ok()
+            } else {
+                done_rx.try_recv().ok()
+            };
+            match next {
+                Some(d) => {
+                    pending.insert(d.seq, d);
+                }
+                None => {
+                    if wait {
+                        w.result = Err(io::Error::other("a decode worker stopped"));
+                    }
                     return;
-                }
-                let wait = sent - *written >= limit;
-                let next = if wait {
-                    done_rx.recv().ok()
-                } else {
-                    done_rx.try_recv().ok()
-                };
-                match next {
-                    Some(d) => {
-                        pending.insert(d.seq, d);
-                    }
-                    None => {
-                        if wait {
-                            *result = Err(io::Error::other("a decode worker stopped"));
-                        }
-                        return;
-                    }
                 }
             }
         };
@@ -621,7 +612,7 @@ pub fn decode_stream_parallel_batched<R: Read, W: Write>(
                 }
                 Ok(None) => input_done = true,
                 Err(ReadError::Io(e)) => {
-                    result = Err(e);
+                    w.result = Err(e);
                     input_done = true;
                 }
                 Err(ReadError::Decode(e)) => {
@@ -644,18 +635,11 @@ pub fn decode_stream_parallel_batched<R: Read, W: Write>(
                 continue;
             }
             // Hand the batch over, keeping fewer than `in_flight_max` unwritten.
-            pump(
-                in_flight_max,
-                sent,
-                &mut written,
-                &mut summary,
-                &mut spare_batches,
-                &mut result,
-            );
-            if result.is_err() {
+            pump(in_flight_max, sent, &mut w);
+            if w.result.is_err() {
                 break;
             }
-            let mut next = spare_batches.pop().unwrap_or_default();
+            let mut next = w.spare_batches.pop().unwrap_or_default();
             next.bytes.clear();
             next.items.clear();
             let mut full = std::mem::replace(&mut batch, next);
@@ -665,32 +649,38 @@ pub fn decode_stream_parallel_batched<R: Read, W: Write>(
             }
             sent += 1;
             // Write whatever is ready, without waiting.
-            pump(
-                u64::MAX,
-                sent,
-                &mut written,
-                &mut summary,
-                &mut spare_batches,
-                &mut result,
-            );
-            if result.is_err() {
+            pump(u64::MAX, sent, &mut w);
+            if w.result.is_err() {
                 break;
             }
         }
         drop(work_tx);
         // The rest, in order.
-        pump(
-            1,
-            sent,
-            &mut written,
-            &mut summary,
-            &mut spare_batches,
-            &mut result,
-        );
-        result?;
+        pump(1, sent, &mut w);
+        w.result?;
         out.flush()?;
-        Ok(summary)
+        Ok(w.summary)
     })
+}
+
+/// The writer's side of [`decode_stream_parallel`]: batches written so far, their counts, the
+/// batches to reuse, and the first write error.
+struct Written {
+    count: u64,
+    summary: Summary,
+    spare_batches: Vec<Batch>,
+    result: io::Result<()>,
+}
+
+impl Default for Written {
+    fn default() -> Self {
+        Written {
+            count: 0,
+            summary: Summary::default(),
+            spare_batches: Vec::new(),
+            result: Ok(()),
+        }
+    }
 }
 
 /// Renders one batch into `out` (no sink: the caller writes it).
