@@ -626,11 +626,33 @@ fn be32_at(data: &[u8], pos: usize) -> Option<u32> {
         .map(|a| u32::from_be_bytes(*a))
 }
 
+/// The end of a String (`expected` 0) or BLOB block at `pos`: its header's type must be
+/// `expected`, its length at least the header's and within `data`.
+#[inline(always)]
+pub(crate) fn skip_block(data: &[u8], pos: usize, expected: u32) -> Option<usize> {
+    let h = u64::from_be_bytes(*data.get(pos..)?.first_chunk::<8>()?);
+    if (h >> 32) as u32 != expected {
+        return None;
+    }
+    let len = (h & 0xffff_ffff) as usize;
+    if len < BlockHeader::LEN {
+        return None;
+    }
+    fit(data, pos, len)
+}
+
+/// `pos + n` when that is within `data`.
+#[inline(always)]
+pub(crate) fn fit(data: &[u8], pos: usize, n: usize) -> Option<usize> {
+    let end = pos.checked_add(n)?;
+    (end <= data.len()).then_some(end)
+}
+
 /// The position after field `kind` at `pos`, or `None` if it does not decode: the fast check
 /// views use when they are built (no values constructed). It accepts exactly what [`walk`]
 /// accepts; on `None` the caller re-runs [`walk_from`] to get the precise error.
 #[inline]
-fn skip(
+pub(crate) fn skip(
     kind: Kind,
     series: Series,
     data: &[u8],
@@ -696,114 +718,6 @@ fn skip(
         }
         k => need(k.fixed_size().unwrap_or(0)),
     }
-}
-
-/// Positions of `fields[from..]` (`note(index, position)`) and the end, via a position-only check; on any
-/// failure, the precise error from [`walk_from`].
-#[inline]
-pub fn positions_from(
-    layout: &Layout,
-    from: usize,
-    data: &[u8],
-    start: usize,
-    base: usize,
-    pending: Option<(usize, usize)>,
-    var_end: &mut [u32],
-) -> Result<usize, DecodeError> {
-    let mut pos = start;
-    let mut pend = pending;
-    let mut k = 0;
-    let fields = layout.fields.get(from..).unwrap_or_default();
-    for fld in fields {
-        match skip(fld.kind, layout.series, data, pos, &mut pend) {
-            Some(p) => pos = p,
-            None => {
-                return walk_from(layout, from, data, start, base, pending, |_, _, _| {})
-                    .map(|w| w.end);
-            }
-        }
-        if fld.kind.fixed_size().is_none() {
-            // The k-th variable-length field ends here (positions fit u32: bodies are
-            // bounded by the message length, a u32).
-            if let Some(e) = var_end.get_mut(k) {
-                *e = pos as u32;
-            }
-            k += 1;
-        }
-    }
-    Ok(pos)
-}
-
-/// One step of a view's validation program: the fields after the first variable-length one,
-/// with runs of fixed-size fields merged. Built at compile time per layout ([`tail_ops`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Op {
-    /// Fixed-size fields totalling this many bytes.
-    Fixed(usize),
-    /// One variable-length field.
-    Var(Kind),
-}
-
-/// The validation program of `fields[from..]` (at most `T` ops) and its length.
-// Const evaluation over static layout tables, index bounded by the loop: never input data.
-#[allow(clippy::indexing_slicing)]
-pub const fn tail_ops<const T: usize>(fields: &[Field], from: usize) -> ([Op; T], usize) {
-    let mut ops = [Op::Fixed(0); T];
-    let mut n = 0;
-    let mut i = from;
-    while i < fields.len() && n < T {
-        match fields[i].kind.fixed_size() {
-            Some(size) => {
-                if n > 0 {
-                    if let Op::Fixed(run) = ops[n - 1] {
-                        ops[n - 1] = Op::Fixed(run + size);
-                        i += 1;
-                        continue;
-                    }
-                }
-                ops[n] = Op::Fixed(size);
-                n += 1;
-            }
-            None => {
-                ops[n] = Op::Var(fields[i].kind);
-                n += 1;
-            }
-        }
-        i += 1;
-    }
-    (ops, n)
-}
-
-/// Runs a validation program from `start`: records the end of each variable-length field in
-/// `var_end` and returns the end of the fields; `None` if anything does not fit (the caller then
-/// asks [`walk_from`] for the precise error).
-#[inline]
-pub fn run_ops(
-    ops: &[Op],
-    series: Series,
-    data: &[u8],
-    start: usize,
-    pending: Option<(usize, usize)>,
-    var_end: &mut [u32],
-) -> Option<usize> {
-    let mut pos = start;
-    let mut pend = pending;
-    let mut k = 0;
-    for op in ops {
-        match *op {
-            Op::Fixed(n) => {
-                pos = pos.checked_add(n).filter(|&e| e <= data.len())?;
-            }
-            Op::Var(kind) => {
-                pos = skip(kind, series, data, pos, &mut pend)?;
-                if let Some(e) = var_end.get_mut(k) {
-                    *e = pos as u32;
-                }
-                k += 1;
-            }
-        }
-    }
-    Some(pos)
 }
 
 /// Decodes `fields[from..]` of `layout` from `data` starting at `pos`; `base` is the absolute
@@ -988,16 +902,6 @@ pub(crate) mod read {
     pub(crate) fn bytes(d: &[u8], p: usize, n: usize) -> &[u8] {
         d.get(p..).and_then(|s| s.get(..n)).unwrap_or_default()
     }
-    /// Content of a nested String/BLOB block at `p` (validated).
-    #[inline]
-    pub(crate) fn block_content(d: &[u8], p: usize) -> &[u8] {
-        let Some(rest) = d.get(p..) else { return &[] };
-        let Some((h, data)) = rest.split_first_chunk::<8>() else {
-            return &[];
-        };
-        let len = u32::from_be_bytes([h[4], h[5], h[6], h[7]]) as usize;
-        data.get(..len.saturating_sub(8)).unwrap_or_default()
-    }
     #[inline]
     pub(crate) fn text16(d: &[u8], p: usize) -> Text<'_> {
         let n = usize::from(u16::from_be_bytes(arr(d, p)));
@@ -1013,27 +917,6 @@ pub(crate) mod read {
 /// Marker for a length the encoder computes: the `Repr` type of [`Kind::Len16`] fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Computed;
-
-/// Offset of the last [`Kind::Len16`] field before the first variable-length field, if any
-/// (its length applies to a later [`Kind::Counted`] field).
-// Const evaluation over static layout tables, index bounded by the loop: never input data.
-#[allow(clippy::indexing_slicing)]
-pub const fn fixed_len16(fields: &[Field]) -> Option<usize> {
-    let mut i = 0;
-    let mut found = None;
-    while i < fields.len() {
-        match fields[i].kind {
-            Kind::Len16 => found = Some(fixed_offset(fields, i)),
-            k => {
-                if k.fixed_size().is_none() {
-                    return found;
-                }
-            }
-        }
-        i += 1;
-    }
-    found
-}
 
 /// True when decoding must walk every field, not only the variable tail: the layout has a
 /// field whose value is checked ([`Kind::BlockLen`]).
@@ -1097,6 +980,35 @@ pub const fn anchors<const N: usize>(fields: &[Field]) -> ([usize; N], [usize; N
         i += 1;
     }
     (anchor, rel, var_no)
+}
+
+/// For each variable-length field (numbered as in [`anchors`]), the total size of the
+/// fixed-size fields straight after it, up to the next variable-length field or the end: the run
+/// a view's validation checked to fit after that field's end. A view reads a field anchored to
+/// variable field `k` as one check of the run (`end_k + run_k <= len`, the same for every field of
+/// the run, so the compiler keeps one) and a constant offset inside it.
+// Const evaluation over static layout tables, index bounded by the loop: never input data.
+#[allow(clippy::indexing_slicing)]
+pub const fn runs<const NV: usize>(fields: &[Field]) -> [usize; NV] {
+    let mut out = [0usize; NV];
+    let mut current = NO_ANCHOR;
+    let mut vars = 0;
+    let mut i = 0;
+    while i < fields.len() {
+        match fields[i].kind.fixed_size() {
+            Some(s) => {
+                if current != NO_ANCHOR && current < NV {
+                    out[current] += s;
+                }
+            }
+            None => {
+                current = vars;
+                vars += 1;
+            }
+        }
+        i += 1;
+    }
+    out
 }
 
 /// Builds the fixed offsets table of a layout.
@@ -1248,12 +1160,6 @@ macro_rules! read_kind {
             None => &[0u8; $n],
         }
     };
-    ($d:expr, $p:expr, string) => {
-        $crate::text::Text($crate::layout::read::block_content($d, $p))
-    };
-    ($d:expr, $p:expr, blob) => {
-        $crate::layout::read::block_content($d, $p)
-    };
     ($d:expr, $p:expr, text16) => {
         $crate::layout::read::text16($d, $p)
     };
@@ -1278,6 +1184,8 @@ macro_rules! read_field {
     ($s:expr, $i:expr, uuid) => { $crate::values::Uuid($s.at_c::<16, { $i }>()) };
     ($s:expr, $i:expr, mac) => { $crate::values::Mac($s.at_c::<6, { $i }>()) };
     ($s:expr, $i:expr, counted) => { $crate::text::Text($s.span($i)) };
+    ($s:expr, $i:expr, string) => { $crate::text::Text($s.block_content_c::<{ $i }>()) };
+    ($s:expr, $i:expr, blob) => { $s.block_content_c::<{ $i }>() };
     ($s:expr, $i:expr, opt_ip16 $n:literal) => {{
         let sp = $s.span($i);
         match sp.first_chunk::<16>() {
@@ -1375,6 +1283,72 @@ macro_rules! repr_value {
     ($v:expr, $($k:tt)+) => { view_value!($v, $($k)+) };
 }
 
+/// One field of a view's unrolled validation (`View::check`): moves `$pos` past the field,
+/// records a variable-length field's end in `$ve`, and returns `None` from the enclosing function
+/// when the field does not fit. Mirrors [`skip`] kind by kind.
+macro_rules! check_field {
+    ($d:ident, $pos:ident, $k:ident, $pend:ident, $ve:ident, $series:expr, string) => {{
+        $pos = $crate::layout::skip_block($d, $pos, 0)?;
+        check_field!(@end $pos, $k, $ve);
+    }};
+    ($d:ident, $pos:ident, $k:ident, $pend:ident, $ve:ident, $series:expr, blob) => {{
+        $pos = $crate::layout::skip_block($d, $pos, $series.blob_type())?;
+        check_field!(@end $pos, $k, $ve);
+    }};
+    ($d:ident, $pos:ident, $k:ident, $pend:ident, $ve:ident, $series:expr, text16) => {{
+        let n = u16::from_be_bytes(*$d.get($pos..)?.first_chunk::<2>()?);
+        $pos = $crate::layout::fit($d, $pos, 2 + usize::from(n))?;
+        check_field!(@end $pos, $k, $ve);
+    }};
+    ($d:ident, $pos:ident, $k:ident, $pend:ident, $ve:ident, $series:expr, text32) => {{
+        check_field!($d, $pos, $k, $pend, $ve, $series, bytes32);
+    }};
+    ($d:ident, $pos:ident, $k:ident, $pend:ident, $ve:ident, $series:expr, bytes32) => {{
+        let n = u32::from_be_bytes(*$d.get($pos..)?.first_chunk::<4>()?);
+        $pos = $crate::layout::fit($d, $pos, usize::try_from(n).ok()?.checked_add(4)?)?;
+        check_field!(@end $pos, $k, $ve);
+    }};
+    ($d:ident, $pos:ident, $k:ident, $pend:ident, $ve:ident, $series:expr, len16) => {{
+        let n = u16::from_be_bytes(*$d.get($pos..)?.first_chunk::<2>()?);
+        $pend = Some((usize::from(n), $pos));
+        $pos += 2;
+    }};
+    ($d:ident, $pos:ident, $k:ident, $pend:ident, $ve:ident, $series:expr, counted) => {{
+        $pos = $crate::layout::fit($d, $pos, $pend.take().map_or(0, |(n, _)| n))?;
+        check_field!(@end $pos, $k, $ve);
+    }};
+    ($d:ident, $pos:ident, $k:ident, $pend:ident, $ve:ident, $series:expr, opt_ip16 $n:literal) => {{
+        if $d.get($n) == Some(&1) {
+            $pos = $crate::layout::fit($d, $pos, 16)?;
+        }
+        check_field!(@end $pos, $k, $ve);
+    }};
+    ($d:ident, $pos:ident, $k:ident, $pend:ident, $ve:ident, $series:expr, block $l:path) => {{
+        $pos = $crate::layout::skip(kind_const!(block $l), $series, $d, $pos, &mut $pend)?;
+        check_field!(@end $pos, $k, $ve);
+    }};
+    ($d:ident, $pos:ident, $k:ident, $pend:ident, $ve:ident, $series:expr, list $l:path) => {{
+        $pos = $crate::layout::skip(kind_const!(list $l), $series, $d, $pos, &mut $pend)?;
+        check_field!(@end $pos, $k, $ve);
+    }};
+    (@end $pos:ident, $k:ident, $ve:ident) => {{
+        if let Some(e) = $ve.get_mut($k) {
+            *e = $pos as u32;
+        }
+        $k += 1;
+    }};
+    // Fixed size: no check here; a later variable field or the final check covers it (the
+    // position only grows).
+    ($d:ident, $pos:ident, $k:ident, $pend:ident, $ve:ident, $series:expr, $($kind:tt)+) => {{
+        $pos += const {
+            match kind_const!($($kind)+).fixed_size() {
+                Some(n) => n,
+                None => 0,
+            }
+        };
+    }};
+}
+
 /// Defines a layout once: its static description (`LAYOUT`, `FIELDS`), a typed zero-copy
 /// `View<'a>` with one accessor per field, and an encodable `Repr<'a>`.
 macro_rules! layout {
@@ -1415,7 +1389,6 @@ macro_rules! layout {
             };
 
             const N: usize = FIELDS.len();
-            const FIRST_VAR: usize = LAYOUT.first_variable();
             const NV: usize = $crate::layout::var_count(FIELDS);
             // Statics, not consts: a const array used in an expression is a fresh temporary at
             // every use, which the optimizer does not always fold; a static is one table.
@@ -1429,10 +1402,8 @@ macro_rules! layout {
             const ANCHORS_C: ([usize; N], [usize; N], [usize; N]) =
                 $crate::layout::anchors::<N>(FIELDS);
             const OFFSETS_C: [usize; N] = $crate::layout::fixed_offsets::<N>(FIELDS);
-            const PENDING_AT: Option<usize> = $crate::layout::fixed_len16(FIELDS);
+            const RUNS_C: [usize; NV] = $crate::layout::runs::<NV>(FIELDS);
             const FULL_WALK: bool = $crate::layout::needs_full_walk(FIELDS);
-            static TAIL_OPS: ([$crate::layout::Op; N - FIRST_VAR], usize) =
-                $crate::layout::tail_ops::<{ N - FIRST_VAR }>(FIELDS, FIRST_VAR);
 
             /// Typed zero-copy view, validated once when built; accessors cannot fail.
             /// Equality (and hashing) compares the bytes; the position the view was decoded at is
@@ -1454,15 +1425,7 @@ macro_rules! layout {
                 /// the last field are kept as [`trailing`](Self::trailing).
                 pub fn parse(data: &'a [u8], base: usize) -> Result<Self, DecodeError> {
                     let Some(fixed) = data.first_chunk::<FIXED_LEN>() else {
-                        // Report the exact field that does not fit.
-                        $crate::layout::walk(&LAYOUT, data, base, |_, _, _| {})?;
-                        return Err($crate::error::DecodeError::invalid(
-                            base,
-                            $crate::error::ErrorKind::LengthOverrun {
-                                declared: FIXED_LEN as u32,
-                                available: data.len() as u32,
-                            },
-                        ));
+                        return Err(Self::error(data, base));
                     };
                     let mut var_end = [0u32; NV];
                     let end = if FULL_WALK {
@@ -1482,21 +1445,48 @@ macro_rules! layout {
                     } else if NV == 0 {
                         FIXED_LEN
                     } else {
-                        let pending = PENDING_AT.map(|p| {
-                            let n = u16::from_be_bytes($crate::layout::read::arr(data, p));
-                            (usize::from(n), p)
-                        });
-                        let ops = TAIL_OPS.0.get(..TAIL_OPS.1).unwrap_or_default();
-                        match $crate::layout::run_ops(
-                            ops, LAYOUT.series, data, FIXED_LEN, pending, &mut var_end,
-                        ) {
+                        match Self::check(data, &mut var_end) {
                             Some(end) => end,
-                            None => $crate::layout::positions_from(
-                                &LAYOUT, FIRST_VAR, data, FIXED_LEN, base, pending, &mut var_end,
-                            )?,
+                            None => return Err(Self::error(data, base)),
                         }
                     };
                     Ok(View { data, fixed, base, var_end, end })
+                }
+
+                /// Why `data` does not decode, once the fast check said it does not: the walk's
+                /// precise error (field, bound, offset). Out of line and cold, so the valid
+                /// path keeps its registers.
+                #[cold]
+                #[inline(never)]
+                fn error(data: &[u8], base: usize) -> DecodeError {
+                    match $crate::layout::walk(&LAYOUT, data, base, |_, _, _| {}) {
+                        Err(e) => e,
+                        // Unreachable while the check accepts what the walk accepts (tested);
+                        // still an error, never a view over unchecked bytes.
+                        Ok(_) => $crate::error::DecodeError::invalid(
+                            base,
+                            $crate::error::ErrorKind::LengthOverrun {
+                                declared: FIXED_LEN as u32,
+                                available: data.len() as u32,
+                            },
+                        ),
+                    }
+                }
+
+                /// The validation `parse` runs, unrolled field by field: fixed-size fields add
+                /// their (compile-time) size, variable-length ones are checked as their kind
+                /// requires and their ends recorded. Accepts exactly what the walk accepts (the
+                /// position only grows, and every variable field and the end are checked
+                /// against the length); `None` when anything does not fit, and `parse` then
+                /// asks the walk for the precise error.
+                #[inline(always)]
+                #[allow(unused_mut, unused_variables, unused_assignments, clippy::let_and_return)]
+                fn check(data: &[u8], var_end: &mut [u32; NV]) -> Option<usize> {
+                    let mut pos = 0usize;
+                    let mut k = 0usize;
+                    let mut pend: Option<(usize, usize)> = None;
+                    $(check_field!(data, pos, k, pend, var_end, LAYOUT.series, $kind $($n)? $($l)?);)*
+                    (pos <= data.len()).then_some(pos)
                 }
 
                 /// The `M` bytes of fixed-size field `I`, its position resolved at compile time.
@@ -1512,8 +1502,19 @@ macro_rules! layout {
                         }
                     } else {
                         let rel = const { ANCHORS_C.1[I] };
+                        // The fixed run after the anchor, whose fit `parse` checked: one
+                        // check of the same condition for every field of the run (the
+                        // compiler keeps one), then a constant offset into a slice of constant
+                        // length (no check left).
+                        let run = const {
+                            let a = ANCHORS_C.0[I];
+                            if a == $crate::layout::NO_ANCHOR { 0 } else { RUNS_C[a] }
+                        };
                         let end = self.var_end.get(anchor).map_or(0, |&e| e as usize);
-                        $crate::layout::read::arr(self.data, end + rel)
+                        match self.data.get(end..).and_then(|s| s.get(..run)) {
+                            Some(seg) => $crate::layout::read::arr(seg, rel),
+                            None => [0; M],
+                        }
                     }
                 }
 
@@ -1528,6 +1529,20 @@ macro_rules! layout {
                         let end = self.var_end.get(anchor).map_or(0, |&e| e as usize);
                         end + const { ANCHORS_C.1[I] }
                     }
+                }
+
+                /// The content of String or BLOB block field `I`: from after its 8-byte header
+                /// to its end, which `parse` recorded (one check instead of reading the
+                /// header's length again).
+                #[inline(always)]
+                #[allow(dead_code, clippy::indexing_slicing)]
+                fn block_content_c<const I: usize>(&self) -> &'a [u8] {
+                    let start = self.pos_c::<I>() + $crate::wire::BlockHeader::LEN;
+                    let end = self
+                        .var_end
+                        .get(const { ANCHORS_C.2[I] })
+                        .map_or(0, |&e| e as usize);
+                    self.data.get(start..end).unwrap_or_default()
                 }
 
                 /// The `M` bytes of fixed-size field `i`.

@@ -215,6 +215,63 @@ pub const ID_NAME_RECORDS: &[u32] = &[
 /// The UUID String Mapping record types (WIRE.md C.2).
 pub const UUID_NAME_RECORDS: &[u32] = &[115, 116, 117, 118, 127, 322];
 
+/// The main part's visit of every [`Record`] variant: the typed view's `$visit` (`visit_data` or
+/// `visit_data_indexed`), or the generic walk's `$walk` for [`Record::Generic`]. One list of the
+/// typed variants for the named and the indexed visit, each dispatching straight to the view (a
+/// named visit through the indexed one would look every name up in a slice whose length the
+/// compiler does not know: a bounds check per field).
+macro_rules! each_view {
+    ($self:ident, $f:ident, $visit:ident, $walk:ident) => {{
+        macro_rules! v {
+            ($v:expr) => {{
+                $v.$visit($f);
+                Some(Walked {
+                    end: $v.fields_len(),
+                })
+            }};
+        }
+        match $self {
+            Record::RuleMessage(v) => v!(v),
+            Record::RuleMessageLegacy(v) => v!(v),
+            Record::Classification(v) => v!(v),
+            Record::Priority(v) => v!(v),
+            Record::IntrusionEvent(IntrusionEvent::V41(v)) => v!(v),
+            Record::IntrusionEvent(IntrusionEvent::V60(v)) => v!(v),
+            Record::IntrusionEvent(IntrusionEvent::V81(v)) => v!(v),
+            Record::IntrusionEvent(IntrusionEvent::V85(v)) => v!(v),
+            Record::ExtraData(v) => v!(v),
+            Record::ExtraDataMetadata(v) => v!(v),
+            Record::Packet(v) => v!(v),
+            Record::ImpactAlert(v) => v!(v),
+            Record::UuidName(_, v) => v!(v),
+            Record::AccessControlRule(v) => v!(v),
+            Record::AccessControlPolicy(_, v) => v!(v),
+            Record::IdName(_, v) => v!(v),
+            Record::Geolocation(v) => v!(v),
+            Record::IocName(v) => v!(v),
+            Record::NetworkAnalysisPolicy(v) => v!(v),
+            Record::User(_, v) => v!(v),
+            Record::FileEvent56(_, v) => v!(v),
+            Record::FileEvent79(_, v) => v!(v),
+            Record::MalwareEvent62(v) => v!(v),
+            Record::MalwareEvent80(v) => v!(v),
+            Record::Connection(c) => match &c.block {
+                ConnectionBlock::V160(v) => v!(v),
+                ConnectionBlock::V163(v) => v!(v),
+                ConnectionBlock::V168(v) => v!(v),
+                ConnectionBlock::V169(v) => v!(v),
+                ConnectionBlock::V170(v) => v!(v),
+                ConnectionBlock::V171(v) => v!(v),
+                ConnectionBlock::V173(v) => v!(v),
+                ConnectionBlock::V174(v) => v!(v),
+                ConnectionBlock::Raw(_) => None,
+            },
+            Record::Generic(g) => g.main.ok()?.$walk($f).ok(),
+            Record::RawBlock(..) | Record::Unknown(..) => None,
+        }
+    }};
+}
+
 impl<'a> Record<'a> {
     /// Decodes the body of an Event Data record.
     pub fn decode(rec: &EventData<'a>) -> Result<Record<'a>, DecodeError> {
@@ -385,28 +442,24 @@ impl<'a> Record<'a> {
     /// end within [`RecordParts::bytes`] (trailing bytes follow), or `None` when the record has
     /// no parts (raw blocks, unknown records) or a generic walk fails.
     #[inline]
-    pub fn visit_fields(&self, mut f: impl FnMut(&'static str, Value<'a>)) -> Option<Walked> {
-        let fields = self.parts()?.layout.fields;
-        self.visit_fields_indexed(|i, v| {
-            if let Some(field) = fields.get(i) {
-                f(field.name, v);
-            }
-        })
+    pub fn visit_fields(&self, f: impl FnMut(&'static str, Value<'a>)) -> Option<Walked> {
+        each_view!(self, f, visit_data, for_each)
     }
 
     /// Calls `f(name, value)` for every field of the header that precedes the record's block
     /// (see [`prefix`](Self::prefix)): the same as `prefix().for_each(f)`, through the typed
     /// view where there is one. Does nothing when there is no such header.
     #[inline]
-    pub fn visit_prefix(&self, mut f: impl FnMut(&'static str, Value<'a>)) {
-        let Some(fields) = self.prefix().map(|p| p.layout.fields) else {
-            return;
-        };
-        self.visit_prefix_indexed(|i, v| {
-            if let Some(field) = fields.get(i) {
-                f(field.name, v);
+    pub fn visit_prefix(&self, f: impl FnMut(&'static str, Value<'a>)) {
+        match self {
+            Record::Connection(c) => c.header.visit_data(f),
+            Record::Generic(g) => {
+                if let Some(p) = g.prefix {
+                    let _ = p.for_each(f);
+                }
             }
-        });
+            _ => {}
+        }
     }
 
     /// [`visit_fields`](Self::visit_fields) with each field's index in the layout's fields
@@ -420,53 +473,7 @@ impl<'a> Record<'a> {
     /// no parts (raw blocks, unknown records) or a generic walk fails.
     #[inline]
     pub fn visit_fields_indexed(&self, f: impl FnMut(usize, Value<'a>)) -> Option<Walked> {
-        macro_rules! v {
-            ($v:expr) => {{
-                $v.visit_data_indexed(f);
-                Some(Walked {
-                    end: $v.fields_len(),
-                })
-            }};
-        }
-        match self {
-            Record::RuleMessage(v) => v!(v),
-            Record::RuleMessageLegacy(v) => v!(v),
-            Record::Classification(v) => v!(v),
-            Record::Priority(v) => v!(v),
-            Record::IntrusionEvent(IntrusionEvent::V41(v)) => v!(v),
-            Record::IntrusionEvent(IntrusionEvent::V60(v)) => v!(v),
-            Record::IntrusionEvent(IntrusionEvent::V81(v)) => v!(v),
-            Record::IntrusionEvent(IntrusionEvent::V85(v)) => v!(v),
-            Record::ExtraData(v) => v!(v),
-            Record::ExtraDataMetadata(v) => v!(v),
-            Record::Packet(v) => v!(v),
-            Record::ImpactAlert(v) => v!(v),
-            Record::UuidName(_, v) => v!(v),
-            Record::AccessControlRule(v) => v!(v),
-            Record::AccessControlPolicy(_, v) => v!(v),
-            Record::IdName(_, v) => v!(v),
-            Record::Geolocation(v) => v!(v),
-            Record::IocName(v) => v!(v),
-            Record::NetworkAnalysisPolicy(v) => v!(v),
-            Record::User(_, v) => v!(v),
-            Record::FileEvent56(_, v) => v!(v),
-            Record::FileEvent79(_, v) => v!(v),
-            Record::MalwareEvent62(v) => v!(v),
-            Record::MalwareEvent80(v) => v!(v),
-            Record::Connection(c) => match &c.block {
-                ConnectionBlock::V160(v) => v!(v),
-                ConnectionBlock::V163(v) => v!(v),
-                ConnectionBlock::V168(v) => v!(v),
-                ConnectionBlock::V169(v) => v!(v),
-                ConnectionBlock::V170(v) => v!(v),
-                ConnectionBlock::V171(v) => v!(v),
-                ConnectionBlock::V173(v) => v!(v),
-                ConnectionBlock::V174(v) => v!(v),
-                ConnectionBlock::Raw(_) => None,
-            },
-            Record::Generic(g) => g.main.ok()?.for_each_indexed(f).ok(),
-            Record::RawBlock(..) | Record::Unknown(..) => None,
-        }
+        each_view!(self, f, visit_data_indexed, for_each_indexed)
     }
 
     /// [`visit_prefix`](Self::visit_prefix) with each field's index in the prefix layout's
@@ -745,5 +752,141 @@ impl IntrusionEvent<'_> {
             IntrusionEvent::V81(v) => Some(v.ssl_flow_status()),
             IntrusionEvent::V85(v) => Some(v.ssl_flow_status()),
         }
+    }
+}
+
+/// A typed view's validation (`View::parse`, unrolled per layout) must accept exactly what the
+/// generic layout walk accepts, and fail with the walk's error: checked by decoding every record
+/// of the `testdata/` vectors both ways, whole, cut at every length and with bytes overwritten.
+#[cfg(all(test, feature = "std"))]
+mod validation_matches_walk {
+    extern crate std;
+    use std::path::{Path, PathBuf};
+    use std::vec::Vec;
+    use std::{format, fs, string::String};
+
+    use super::{Generic, Record};
+    use crate::{Body, DecodeOptions, HeaderMode, Message, Messages, RecordType};
+
+    fn hex_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(rd) = fs::read_dir(dir) else { return };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                hex_files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "hex") {
+                out.push(p);
+            }
+        }
+    }
+
+    /// The bytes of a vector (hex pairs; `#` starts a comment) and its `# mode:`.
+    fn load(p: &Path) -> (Vec<u8>, HeaderMode) {
+        let text = fs::read_to_string(p).unwrap_or_default();
+        let mut mode = HeaderMode::Auto;
+        let mut hex = String::new();
+        for line in text.lines() {
+            if let Some(m) = line.strip_prefix("# mode:") {
+                mode = match m.trim() {
+                    "standard" => HeaderMode::Standard,
+                    "extended" => HeaderMode::Extended,
+                    _ => HeaderMode::Auto,
+                };
+            }
+            let code = line.split('#').next().unwrap_or("");
+            hex.extend(code.chars().filter(char::is_ascii_hexdigit));
+        }
+        let bytes = hex
+            .as_bytes()
+            .chunks(2)
+            .filter_map(|c| u8::from_str_radix(core::str::from_utf8(c).ok()?, 16).ok())
+            .collect();
+        (bytes, mode)
+    }
+
+    /// Typed and generic decoding of one body agree on success, and on the error.
+    fn agree(t: RecordType, body: &[u8], base: usize, what: &dyn Fn() -> String) -> bool {
+        let Some(entry) = crate::catalogue::lookup(t.0) else {
+            return false;
+        };
+        let typed = Record::decode_body(t, body, base);
+        if matches!(typed, Ok(Record::Generic(_))) {
+            return false;
+        }
+        let generic = Generic::decode(t, &entry.shape, body, base);
+        match (&typed, &generic) {
+            (Ok(_), Ok(_)) => {}
+            (Err(a), Err(b)) => assert_eq!(a, b, "{}", what()),
+            _ => panic!(
+                "{}: typed {:?} but walked {:?}",
+                what(),
+                typed.map(|_| ()),
+                generic.map(|_| ())
+            ),
+        }
+        true
+    }
+
+    fn records<'a>(
+        m: &Message<'a>,
+        mode: HeaderMode,
+        out: &mut Vec<(RecordType, &'a [u8], usize)>,
+    ) {
+        match m.decode_body(mode) {
+            Ok(Body::EventData(d)) => out.push((d.record_type(), d.body, d.body_offset())),
+            Ok(Body::Bundle(b)) => {
+                for inner in b.messages().flatten() {
+                    records(&inner, mode, out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_vector_record_whole_cut_and_overwritten() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata");
+        let mut files = Vec::new();
+        hex_files(&root, &mut files);
+        files.sort();
+        assert!(files.len() > 50, "testdata not found at {}", root.display());
+        let (mut checked, mut variants) = (0usize, 0usize);
+        for f in &files {
+            let (bytes, mode) = load(f);
+            let mut recs = Vec::new();
+            for m in Messages::new(&bytes, DecodeOptions::default()).flatten() {
+                records(&m, mode, &mut recs);
+            }
+            for &(t, body, base) in &recs {
+                let name = || format!("{} record {}", f.display(), t.0);
+                if !agree(t, body, base, &|| name()) {
+                    continue;
+                }
+                checked += 1;
+                for cut in 0..body.len() {
+                    let what = || format!("{} cut at {cut}", name());
+                    agree(t, body.get(..cut).unwrap_or_default(), base, &what);
+                    variants += 1;
+                }
+                let mut copy = body.to_vec();
+                for i in 0..body.len() {
+                    let was = copy.get(i).copied().unwrap_or(0);
+                    for v in [0x00, 0x01, 0x07, 0x08, 0x09, 0x10, 0x7f, 0xff, was ^ 0x80] {
+                        if let Some(b) = copy.get_mut(i) {
+                            *b = v;
+                        }
+                        let what = || format!("{} byte {i} = {v:#04x}", name());
+                        agree(t, &copy, base, &what);
+                        variants += 1;
+                    }
+                    if let Some(b) = copy.get_mut(i) {
+                        *b = was;
+                    }
+                }
+            }
+        }
+        assert!(checked >= 60, "only {checked} typed records in the vectors");
+        assert!(variants > 100_000, "only {variants} variants");
+        std::eprintln!("{checked} records, {variants} variants");
     }
 }
