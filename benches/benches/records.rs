@@ -232,7 +232,7 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 let mut acc = 0u64;
                 for r in &connection {
-                    let Ok(rec) = Record::decode_body(r.record_type, black_box(r.body), r.offset)
+                    let Ok(rec) = &Record::decode_body(r.record_type, black_box(r.body), r.offset)
                     else {
                         continue;
                     };
@@ -302,7 +302,7 @@ fn bench(c: &mut Criterion) {
                         let Ok(Body::EventData(d)) = inner.decode_body(HeaderMode::Auto) else {
                             continue;
                         };
-                        let Ok(rec) = Record::decode(&d) else {
+                        let Ok(rec) = &Record::decode(&d) else {
                             continue;
                         };
                         for parts in rec.prefix().into_iter().chain(rec.parts()) {
@@ -337,7 +337,7 @@ fn bench(c: &mut Criterion) {
                         let Ok(Body::EventData(d)) = inner.decode_body(HeaderMode::Auto) else {
                             continue;
                         };
-                        let Ok(rec) = Record::decode(&d) else {
+                        let Ok(rec) = &Record::decode(&d) else {
                             continue;
                         };
                         rec.visit_prefix(|_, v| acc = acc.wrapping_add(cheap(v)));

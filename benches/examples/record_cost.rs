@@ -124,7 +124,7 @@ fn main() {
                             let Ok(Body::EventData(d)) = inner.decode_body(HeaderMode::Auto) else {
                                 continue;
                             };
-                            let Ok(r) = Record::decode(&d) else { continue };
+                            let Ok(r) = &Record::decode(&d) else { continue };
                             for p in r.prefix().into_iter().chain(r.parts()) {
                                 let _ = p.for_each(|_, v| acc = acc.wrapping_add(fold(v)));
                             }
@@ -142,7 +142,7 @@ fn main() {
                             let Ok(Body::EventData(d)) = inner.decode_body(HeaderMode::Auto) else {
                                 continue;
                             };
-                            let Ok(r) = Record::decode(&d) else { continue };
+                            let Ok(r) = &Record::decode(&d) else { continue };
                             r.visit_prefix(|_, v| acc = acc.wrapping_add(fold(v)));
                             r.visit_fields(|_, v| acc = acc.wrapping_add(fold(v)));
                         }

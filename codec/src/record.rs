@@ -274,6 +274,12 @@ macro_rules! each_view {
 
 impl<'a> Record<'a> {
     /// Decodes the body of an Event Data record.
+    ///
+    /// A `Record` is up to 152 bytes (a connection event holds two views). When it is only
+    /// read, bind it by reference where it was returned rather than moving it out of the
+    /// `Result`: `let Ok(r) = &Record::decode(&d) else { .. }`. The move is a 152-byte copy
+    /// per record, about a tenth of the cost of decoding one and reading every field.
+    #[inline]
     pub fn decode(rec: &EventData<'a>) -> Result<Record<'a>, DecodeError> {
         Self::decode_body(rec.record_type(), rec.body, rec.body_offset())
     }
