@@ -1183,21 +1183,23 @@ macro_rules! read_field {
     ($s:expr, $i:expr, ip16) => { $crate::values::Ip16($s.at_c::<16, { $i }>()) };
     ($s:expr, $i:expr, uuid) => { $crate::values::Uuid($s.at_c::<16, { $i }>()) };
     ($s:expr, $i:expr, mac) => { $crate::values::Mac($s.at_c::<6, { $i }>()) };
-    ($s:expr, $i:expr, counted) => { $crate::text::Text($s.span($i)) };
-    ($s:expr, $i:expr, string) => { $crate::text::Text($s.block_content_c::<{ $i }>()) };
-    ($s:expr, $i:expr, blob) => { $s.block_content_c::<{ $i }>() };
+    ($s:expr, $i:expr, counted) => { $crate::text::Text($s.var_bytes_c::<{ $i }, 0>()) };
+    ($s:expr, $i:expr, string) => {
+        $crate::text::Text($s.var_bytes_c::<{ $i }, { $crate::wire::BlockHeader::LEN }>())
+    };
+    ($s:expr, $i:expr, blob) => { $s.var_bytes_c::<{ $i }, { $crate::wire::BlockHeader::LEN }>() };
     ($s:expr, $i:expr, opt_ip16 $n:literal) => {{
-        let sp = $s.span($i);
+        let sp = $s.var_bytes_c::<{ $i }, 0>();
         match sp.first_chunk::<16>() {
             Some(a) => Some($crate::values::Ip16(*a)),
             None => None,
         }
     }};
     ($s:expr, $i:expr, block $l:path) => {
-        $crate::layout::Nested::at(&$l, false, $s.span($i), $s.base + $s.pos($i))
+        $crate::layout::Nested::at(&$l, false, $s.var_bytes_c::<{ $i }, 0>(), $s.base + $s.pos_c::<{ $i }>())
     };
     ($s:expr, $i:expr, list $l:path) => {
-        $crate::layout::Nested::at(&$l, true, $s.span($i), $s.base + $s.pos($i))
+        $crate::layout::Nested::at(&$l, true, $s.var_bytes_c::<{ $i }, 0>(), $s.base + $s.pos_c::<{ $i }>())
     };
     ($s:expr, $i:expr, $($k:tt)+) => { read_kind!($s.data, $s.pos_c::<{ $i }>(), $($k)+) };
 }
@@ -1395,7 +1397,6 @@ macro_rules! layout {
             static ANCHORS: ([usize; N], [usize; N], [usize; N]) =
                 $crate::layout::anchors::<N>(FIELDS);
             const FIXED_LEN: usize = LAYOUT.fixed_len();
-            static OFFSETS: [usize; N] = $crate::layout::fixed_offsets::<N>(FIELDS);
             // The same tables as consts, read only in `const { }` blocks by the accessors: the
             // values are then compile-time constants even where the accessor is inlined into
             // another crate (a static's contents are not visible there).
@@ -1531,46 +1532,18 @@ macro_rules! layout {
                     }
                 }
 
-                /// The content of String or BLOB block field `I`: from after its 8-byte header
-                /// to its end, which `parse` recorded (one check instead of reading the
-                /// header's length again).
+                /// The bytes of variable-length field `I` after its first `SKIP` (a String or
+                /// BLOB block's header): up to its end, which `parse` recorded (one check,
+                /// nothing read again).
                 #[inline(always)]
                 #[allow(dead_code, clippy::indexing_slicing)]
-                fn block_content_c<const I: usize>(&self) -> &'a [u8] {
-                    let start = self.pos_c::<I>() + $crate::wire::BlockHeader::LEN;
+                fn var_bytes_c<const I: usize, const SKIP: usize>(&self) -> &'a [u8] {
+                    let start = self.pos_c::<I>() + SKIP;
                     let end = self
                         .var_end
                         .get(const { ANCHORS_C.2[I] })
                         .map_or(0, |&e| e as usize);
                     self.data.get(start..end).unwrap_or_default()
-                }
-
-                /// The `M` bytes of fixed-size field `i`.
-                #[inline(always)]
-                #[allow(dead_code)]
-                fn at<const M: usize>(&self, i: usize) -> [u8; M] {
-                    let anchor = ANCHORS.0.get(i).copied().unwrap_or($crate::layout::NO_ANCHOR);
-                    if anchor == $crate::layout::NO_ANCHOR {
-                        let p = OFFSETS.get(i).copied().unwrap_or(0);
-                        match self.fixed.get(p..).and_then(|s| s.first_chunk::<M>()) {
-                            Some(a) => *a,
-                            None => [0; M],
-                        }
-                    } else {
-                        $crate::layout::read::arr(self.data, self.pos(i))
-                    }
-                }
-
-                #[inline(always)]
-                #[allow(dead_code)]
-                fn pos(&self, i: usize) -> usize {
-                    let anchor = ANCHORS.0.get(i).copied().unwrap_or($crate::layout::NO_ANCHOR);
-                    if anchor == $crate::layout::NO_ANCHOR {
-                        OFFSETS.get(i).copied().unwrap_or(0)
-                    } else {
-                        let end = self.var_end.get(anchor).map_or(0, |&e| e as usize);
-                        end + ANCHORS.1.get(i).copied().unwrap_or(0)
-                    }
                 }
 
                 $(
@@ -1580,14 +1553,6 @@ macro_rules! layout {
                         read_field!(self, Idx::$fname as usize, $kind $($n)? $($l)?)
                     }
                 )*
-
-                /// The bytes of field `i`: from its start to the next field's (or the end).
-                #[allow(dead_code)]
-                fn span(&self, i: usize) -> &'a [u8] {
-                    let start = self.pos(i);
-                    let end = if i + 1 < N { self.pos(i + 1) } else { self.end };
-                    self.data.get(start..end).unwrap_or_default()
-                }
 
                 /// Bytes after the last field (a newer layout's additions), kept verbatim.
                 pub fn trailing(&self) -> &'a [u8] {
