@@ -1374,13 +1374,22 @@ mod tests {
             String::from_utf8(out.filled().to_vec()).unwrap(),
             m.to_string()
         );
-        let u = estreamer_codec::Uuid(core::array::from_fn(|i| (i * 37) as u8));
-        let mut out = Out::default();
-        push_uuid(&mut out, u.0);
-        assert_eq!(
-            String::from_utf8(out.filled().to_vec()).unwrap(),
-            u.to_string()
-        );
+        // Every byte value at every position of a UUID, against the codec's `Display`.
+        for k in 0..=255usize {
+            let u = estreamer_codec::Uuid(core::array::from_fn(|i| (k + i * 37) as u8));
+            let mut out = Out::default();
+            push_uuid(&mut out, u.0);
+            assert_eq!(
+                String::from_utf8(out.filled().to_vec()).unwrap(),
+                u.to_string()
+            );
+            assert_eq!(
+                one(|o| {
+                    o.u64("a", 1).uuid_k(&Key::new("u"), u.0);
+                }),
+                format!("{{\"a\":1,\"u\":\"{u}\"}}\n")
+            );
+        }
         // Every single byte, alone and inside plain text of each length around the 16-byte
         // chunks of the fast scan, against serde_json's reading of the result.
         for b in 0..=255u8 {
