@@ -933,6 +933,28 @@ pub const fn needs_full_walk(fields: &[Field]) -> bool {
     false
 }
 
+/// Zeros standing in for a run of fixed-size fields that does not fit (which a view's
+/// validation rules out): as long as the longest such run of any layout (checked at compile
+/// time in each layout).
+pub static ZEROS: [u8; MAX_RUN] = [0; MAX_RUN];
+
+/// The longest run of fixed-size fields after a variable-length one that a layout may have.
+pub const MAX_RUN: usize = 1024;
+
+/// True when every run fits [`ZEROS`] ([`MAX_RUN`]).
+// Const evaluation over static layout tables, index bounded by the loop: never input data.
+#[allow(clippy::indexing_slicing)]
+pub const fn runs_fit(runs: &[usize]) -> bool {
+    let mut k = 0;
+    while k < runs.len() {
+        if runs[k] > MAX_RUN {
+            return false;
+        }
+        k += 1;
+    }
+    true
+}
+
 /// Marks "no variable field" in the anchor table.
 pub const NO_ANCHOR: usize = usize::MAX;
 
@@ -1404,6 +1426,10 @@ macro_rules! layout {
                 $crate::layout::anchors::<N>(FIELDS);
             const OFFSETS_C: [usize; N] = $crate::layout::fixed_offsets::<N>(FIELDS);
             const RUNS_C: [usize; NV] = $crate::layout::runs::<NV>(FIELDS);
+            const _: () = assert!(
+                $crate::layout::runs_fit(&RUNS_C),
+                "a run of fixed-size fields longer than layout::ZEROS"
+            );
             const FULL_WALK: bool = $crate::layout::needs_full_walk(FIELDS);
 
             /// Typed zero-copy view, validated once when built; accessors cannot fail.
@@ -1512,10 +1538,14 @@ macro_rules! layout {
                             if a == $crate::layout::NO_ANCHOR { 0 } else { RUNS_C[a] }
                         };
                         let end = self.var_end.get(anchor).map_or(0, |&e| e as usize);
-                        match self.data.get(end..).and_then(|s| s.get(..run)) {
-                            Some(seg) => $crate::layout::read::arr(seg, rel),
-                            None => [0; M],
-                        }
+                        // Both arms are `run` bytes long (zeros where the run would not fit,
+                        // which `parse` rules out), so the choice is a select and the reads
+                        // after it are branch-free.
+                        let seg = match self.data.get(end..).and_then(|s| s.get(..run)) {
+                            Some(seg) => seg,
+                            None => $crate::layout::ZEROS.get(..run).unwrap_or_default(),
+                        };
+                        $crate::layout::read::arr(seg, rel)
                     }
                 }
 
