@@ -659,27 +659,10 @@ pub(crate) fn skip(
     pos: usize,
     pending: &mut Option<(usize, usize)>,
 ) -> Option<usize> {
-    let need = |n: usize| -> Option<usize> {
-        let end = pos.checked_add(n)?;
-        (end <= data.len()).then_some(end)
-    };
+    let need = |n: usize| fit(data, pos, n);
     match kind {
-        Kind::StringBlock | Kind::BlobBlock => {
-            let expected = if let Kind::StringBlock = kind {
-                0
-            } else {
-                series.blob_type()
-            };
-            let h = u64::from_be_bytes(*data.get(pos..)?.first_chunk::<8>()?);
-            if (h >> 32) as u32 != expected {
-                return None;
-            }
-            let len = (h & 0xffff_ffff) as usize;
-            if len < BlockHeader::LEN {
-                return None;
-            }
-            need(len)
-        }
+        Kind::StringBlock => skip_block(data, pos, 0),
+        Kind::BlobBlock => skip_block(data, pos, series.blob_type()),
         Kind::Text16 => {
             let n = data
                 .get(pos..)?
