@@ -648,9 +648,10 @@ pub(crate) fn fit(data: &[u8], pos: usize, n: usize) -> Option<usize> {
     (end <= data.len()).then_some(end)
 }
 
-/// The position after field `kind` at `pos`, or `None` if it does not decode: the fast check
-/// views use when they are built (no values constructed). It accepts exactly what [`walk`]
-/// accepts; on `None` the caller re-runs [`walk_from`] to get the precise error.
+/// The position after field `kind` at `pos`, or `None` if it does not decode (no values
+/// constructed). It accepts exactly what [`walk`] accepts; on `None` the caller runs the walk
+/// for the precise error. A view's generated validation (`View::check`, see `check_field!`)
+/// checks most kinds inline and calls this for nested blocks and lists.
 #[inline]
 pub(crate) fn skip(
     kind: Kind,

@@ -764,7 +764,8 @@ impl IntrusionEvent<'_> {
 /// A typed view's validation (`View::parse`, unrolled per layout) must accept exactly what the
 /// generic layout walk accepts, and fail with the walk's error: checked by decoding every record
 /// of the `testdata/` vectors both ways, whole, cut at every length and with bytes overwritten.
-#[cfg(all(test, feature = "std"))]
+#[cfg(test)]
+#[cfg(feature = "std")]
 mod validation_matches_walk {
     extern crate std;
     use std::path::{Path, PathBuf};
