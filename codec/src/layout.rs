@@ -920,15 +920,15 @@ pub const fn needs_full_walk(fields: &[Field]) -> bool {
 /// Zeros standing in for a run of fixed-size fields that does not fit (which a view's
 /// validation rules out): as long as the longest such run of any layout (checked at compile
 /// time in each layout).
-pub static ZEROS: [u8; MAX_RUN] = [0; MAX_RUN];
+pub(crate) static ZEROS: [u8; MAX_RUN] = [0; MAX_RUN];
 
 /// The longest run of fixed-size fields after a variable-length one that a layout may have.
-pub const MAX_RUN: usize = 1024;
+pub(crate) const MAX_RUN: usize = 1024;
 
 /// True when every run fits [`ZEROS`] ([`MAX_RUN`]).
 // Const evaluation over static layout tables, index bounded by the loop: never input data.
 #[allow(clippy::indexing_slicing)]
-pub const fn runs_fit(runs: &[usize]) -> bool {
+pub(crate) const fn runs_fit(runs: &[usize]) -> bool {
     let mut k = 0;
     while k < runs.len() {
         if runs[k] > MAX_RUN {
@@ -995,7 +995,7 @@ pub const fn anchors<const N: usize>(fields: &[Field]) -> ([usize; N], [usize; N
 /// the run, so the compiler keeps one) and a constant offset inside it.
 // Const evaluation over static layout tables, index bounded by the loop: never input data.
 #[allow(clippy::indexing_slicing)]
-pub const fn runs<const NV: usize>(fields: &[Field]) -> [usize; NV] {
+pub(crate) const fn runs<const NV: usize>(fields: &[Field]) -> [usize; NV] {
     let mut out = [0usize; NV];
     let mut current = NO_ANCHOR;
     let mut vars = 0;
