@@ -382,9 +382,12 @@ async fn one_session<S: Sink>(
     if write_out(&mut wr, &mut session).await.is_err() {
         return Ok(session.closed_by_peer());
     }
-    let mut buf = vec![0u8; 256 * 1024];
+    // The plaintext is read straight into the session's decoder (no copy through a buffer of
+    // our own), at most this much per read.
+    const READ_CHUNK: usize = 256 * 1024;
     loop {
-        let n = match tokio::time::timeout(opts.idle_timeout, rd.read(&mut buf)).await {
+        let room = session.receive_room(READ_CHUNK);
+        let n = match tokio::time::timeout(opts.idle_timeout, rd.read(&mut *room)).await {
             Err(_) => {
                 session.shutdown(Some(
                     "no data or keep-alive from the server within the idle timeout",
@@ -403,24 +406,14 @@ async fn one_session<S: Sink>(
             Ok(Ok(n)) => n,
         };
         summary.bytes += n as u64;
-        let mut rest = buf.get(..n).unwrap_or_default();
-        sink.raw(rest).map_err(SessionFailure::Io)?;
-        let mut fatal = None;
-        loop {
-            let taken = session.receive(rest);
-            rest = rest.get(taken..).unwrap_or_default();
-            match drain(&mut session, sink, resume, summary, mode, session_no) {
-                Ok(None) => {}
-                Ok(Some(reason)) => {
-                    fatal = Some(reason);
-                    break;
-                }
-                Err(e) => return Err(SessionFailure::Io(e)),
-            }
-            if rest.is_empty() {
-                break;
-            }
-        }
+        sink.raw(room.get(..n).unwrap_or_default())
+            .map_err(SessionFailure::Io)?;
+        session.received(n);
+        // Every complete message out (the room only ever follows a drained buffer).
+        let fatal = match drain(&mut session, sink, resume, summary, mode, session_no) {
+            Ok(reason) => reason,
+            Err(e) => return Err(SessionFailure::Io(e)),
+        };
         // Durability order: output, bookmark, then acknowledgements.
         sink.flush().map_err(SessionFailure::Io)?;
         resume

@@ -308,6 +308,25 @@ impl Session {
         n
     }
 
+    /// Room for up to `want` bytes from the server, to read into without a copy (the decoder's
+    /// own buffer): read into it, then hand the count to [`Session::received`]. The
+    /// alternative to [`Session::receive`]; ask for room only after [`Session::poll`] has
+    /// returned `Ok(None)`, when the buffer holds no complete message. Empty only if the
+    /// buffer is full, which draining rules out.
+    pub fn receive_room(&mut self, want: usize) -> &mut [u8] {
+        self.decoder.room(want)
+    }
+
+    /// Takes the first `n` bytes read into [`Session::receive_room`] (discarded once the
+    /// session is closed, as [`Session::receive`] discards them).
+    pub fn received(&mut self, n: usize) {
+        if self.phase == Phase::Closed {
+            return;
+        }
+        self.decoder.commit(n);
+        self.stats.bytes_received += n as u64;
+    }
+
     /// The next event, `Ok(None)` when more bytes are needed. An `Err` ends the session (the
     /// bytes were corrupt); the reason is also kept in [`Session::close_reason`] and an Error
     /// message for the server is queued.

@@ -358,25 +358,28 @@ mod buffered {
             }
         }
 
-        /// Reads once from `r` into the buffer (at most up to the capacity limit). Returns the
-        /// number of bytes read; 0 means end of stream (or a full buffer, which cannot happen
-        /// while `next_message` is drained between reads).
-        pub fn read_from<R: Read>(&mut self, r: &mut R) -> io::Result<usize> {
-            const CHUNK: usize = 64 * 1024;
+        /// Initialized room after the buffered bytes, at most `want` long (and never past the
+        /// capacity limit), for a reader to fill without a copy: read into it, then call
+        /// [`commit`](Self::commit) with the number of bytes read. What
+        /// [`read_from`](Self::read_from) does for a [`Read`], for readers that are not one (an
+        /// async stream, a TLS session). Empty only when the buffer is full, which cannot
+        /// happen while [`next_message`](Self::next_message) is drained between reads.
+        pub fn room(&mut self, want: usize) -> &mut [u8] {
             self.compact();
-            let room = self.capacity_limit().saturating_sub(self.filled);
-            // Read in bounded chunks: never size the buffer by a length taken from the wire.
-            let want = room.min(CHUNK);
-            if want == 0 {
-                return Ok(0);
-            }
+            let want = self.capacity_limit().saturating_sub(self.filled).min(want);
             let old = self.filled;
             // Zeroed once as the buffer grows, then reused: no memset per read.
             if self.buf.len() < old + want {
                 self.buf.resize(old + want, 0);
             }
-            let result = r.read(self.buf.get_mut(old..old + want).unwrap_or_default());
-            let n = (*result.as_ref().unwrap_or(&0)).min(want);
+            self.buf.get_mut(old..old + want).unwrap_or_default()
+        }
+
+        /// Takes the first `n` bytes of the last [`room`](Self::room) as received (`n` past the
+        /// room is cut to it). Bytes of a bad frame still to be discarded are dropped here.
+        pub fn commit(&mut self, n: usize) {
+            let old = self.filled;
+            let n = n.min(self.buf.len().saturating_sub(old));
             self.filled = old + n;
             if self.skip > 0 && n > 0 {
                 let drop = self.skip.min(n);
@@ -385,6 +388,21 @@ mod buffered {
                 self.skip -= drop;
                 self.base += drop;
             }
+        }
+
+        /// Reads once from `r` into the buffer (at most up to the capacity limit). Returns the
+        /// number of bytes read; 0 means end of stream (or a full buffer, which cannot happen
+        /// while `next_message` is drained between reads).
+        pub fn read_from<R: Read>(&mut self, r: &mut R) -> io::Result<usize> {
+            const CHUNK: usize = 64 * 1024;
+            let room = self.room(CHUNK);
+            // Read in bounded chunks: never size the buffer by a length taken from the wire.
+            let want = room.len();
+            if want == 0 {
+                return Ok(0);
+            }
+            let result = r.read(room);
+            self.commit((*result.as_ref().unwrap_or(&0)).min(want));
             result
         }
     }

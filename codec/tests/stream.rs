@@ -121,6 +121,33 @@ fn run_stream<'a>(
     (out, dec.finish())
 }
 
+/// Reads `chunks` into a fresh decoder's own room (`room` / `commit`, as a TLS reader does),
+/// each chunk cut to the room offered; returns its items and `finish()`.
+fn run_room<'a>(
+    chunks: impl IntoIterator<Item = &'a [u8]>,
+    opts: DecodeOptions,
+    room_size: usize,
+) -> (Vec<Outcome>, Result<(), DecodeError>) {
+    let mut dec = StreamDecoder::new(opts);
+    let mut out = Vec::new();
+    'read: for chunk in chunks {
+        let mut rest = chunk;
+        while !rest.is_empty() {
+            let room = dec.room(room_size);
+            assert!(!room.is_empty(), "no room after draining");
+            let n = room.len().min(rest.len());
+            room[..n].copy_from_slice(&rest[..n]);
+            dec.commit(n);
+            assert!(dec.buffered() <= dec.capacity_limit());
+            rest = &rest[n..];
+            if drain(&mut dec, &mut out) {
+                break 'read;
+            }
+        }
+    }
+    (out, dec.finish())
+}
+
 /// Where to split a stream in two: everywhere for inputs up to 1 KiB; for longer ones (whose
 /// every-point sweep is quadratic), every point within 24 bytes of a top-level message boundary
 /// (where header and body straddle the split), plus every 61st point (every 499th beyond 16 KiB).
@@ -157,6 +184,19 @@ fn check_stream(name: &str, bytes: &[u8], opts: DecodeOptions) {
     }
     let got = run_stream(std::iter::once(bytes), opts);
     assert_eq!(got, expected, "{name}: one chunk");
+    for (size, room) in [
+        (1, 64 * 1024),
+        (5, 3),
+        (13, 1),
+        (4096, 7),
+        (bytes.len().max(1), 1 << 20),
+    ] {
+        let got = run_room(bytes.chunks(size), opts, room);
+        assert_eq!(
+            got, expected,
+            "{name}: read into room {room}, chunks of {size}"
+        );
+    }
     for seed in 1..=8u64 {
         let got = run_reader(bytes, opts, seed);
         assert_eq!(got, reference, "{name}: MessageReader, seed {seed}");
