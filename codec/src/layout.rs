@@ -619,13 +619,6 @@ fn check_exact(layout: &Layout, data: &[u8], base: usize) -> Result<(), DecodeEr
     walk(layout, data, base, |_, _, _| {}).map(|_| ())
 }
 
-#[inline(always)]
-fn be32_at(data: &[u8], pos: usize) -> Option<u32> {
-    data.get(pos..)?
-        .first_chunk::<4>()
-        .map(|a| u32::from_be_bytes(*a))
-}
-
 /// The end of a String (`expected` 0) or BLOB block at `pos`: its header's type must be
 /// `expected`, its length at least the header's and within `data`.
 #[inline(always)]
@@ -648,60 +641,24 @@ pub(crate) fn fit(data: &[u8], pos: usize, n: usize) -> Option<usize> {
     (end <= data.len()).then_some(end)
 }
 
-/// The position after field `kind` at `pos`, or `None` if it does not decode (no values
-/// constructed). It accepts exactly what [`walk`] accepts; on `None` the caller runs the walk
-/// for the precise error. A view's generated validation (`View::check`, see `check_field!`)
-/// checks most kinds inline and calls this for nested blocks and lists.
+/// The position after the nested block or list `kind` at `pos`, or `None` if it does not
+/// decode: the walker's own check of it (no values kept). A view's generated validation
+/// (`View::check`, see `check_field!`) checks every other kind inline and calls this for its
+/// nested blocks and lists; on `None` the walk gives the precise error.
 #[inline]
-pub(crate) fn skip(
+pub(crate) fn skip_nested(
     kind: Kind,
     series: Series,
     data: &[u8],
     pos: usize,
     pending: &mut Option<(usize, usize)>,
 ) -> Option<usize> {
-    let need = |n: usize| fit(data, pos, n);
-    match kind {
-        Kind::StringBlock => skip_block(data, pos, 0),
-        Kind::BlobBlock => skip_block(data, pos, series.blob_type()),
-        Kind::Text16 => {
-            let n = data
-                .get(pos..)?
-                .first_chunk::<2>()
-                .map(|a| u16::from_be_bytes(*a))?;
-            need(2 + usize::from(n))
-        }
-        Kind::Text32 | Kind::Bytes32 => {
-            let n = usize::try_from(be32_at(data, pos)?).ok()?;
-            need(n.checked_add(4)?)
-        }
-        Kind::Len16 => {
-            let n = data
-                .get(pos..)?
-                .first_chunk::<2>()
-                .map(|a| u16::from_be_bytes(*a))?;
-            *pending = Some((usize::from(n), pos));
-            need(2)
-        }
-        Kind::Counted => need(pending.take().map_or(0, |(n, _)| n)),
-        Kind::OptIp16(flag_at) => {
-            if data.get(flag_at) == Some(&1) {
-                need(16)
-            } else {
-                Some(pos)
-            }
-        }
-        Kind::Block(_) | Kind::List(_) | Kind::BlockLen => {
-            // Nested structures are validated by the full walker.
-            let mut p = *pending;
-            let r = field(kind, series, data, pos, 0, &mut p)
-                .ok()
-                .map(|(_, n)| pos + n);
-            *pending = p;
-            r
-        }
-        k => need(k.fixed_size().unwrap_or(0)),
-    }
+    let mut p = *pending;
+    let r = field(kind, series, data, pos, 0, &mut p)
+        .ok()
+        .map(|(_, n)| pos + n);
+    *pending = p;
+    r
 }
 
 /// Decodes `fields[from..]` of `layout` from `data` starting at `pos`; `base` is the absolute
@@ -1293,7 +1250,7 @@ macro_rules! repr_value {
 
 /// One field of a view's unrolled validation (`View::check`): moves `$pos` past the field,
 /// records a variable-length field's end in `$ve`, and returns `None` from the enclosing function
-/// when the field does not fit. Mirrors [`skip`] kind by kind.
+/// when the field does not fit. Accepts what the walk accepts, kind by kind.
 macro_rules! check_field {
     ($d:ident, $pos:ident, $k:ident, $pend:ident, $ve:ident, $series:expr, string) => {{
         $pos = $crate::layout::skip_block($d, $pos, 0)?;
@@ -1332,11 +1289,11 @@ macro_rules! check_field {
         check_field!(@end $pos, $k, $ve);
     }};
     ($d:ident, $pos:ident, $k:ident, $pend:ident, $ve:ident, $series:expr, block $l:path) => {{
-        $pos = $crate::layout::skip(kind_const!(block $l), $series, $d, $pos, &mut $pend)?;
+        $pos = $crate::layout::skip_nested(kind_const!(block $l), $series, $d, $pos, &mut $pend)?;
         check_field!(@end $pos, $k, $ve);
     }};
     ($d:ident, $pos:ident, $k:ident, $pend:ident, $ve:ident, $series:expr, list $l:path) => {{
-        $pos = $crate::layout::skip(kind_const!(list $l), $series, $d, $pos, &mut $pend)?;
+        $pos = $crate::layout::skip_nested(kind_const!(list $l), $series, $d, $pos, &mut $pend)?;
         check_field!(@end $pos, $k, $ve);
     }};
     (@end $pos:ident, $k:ident, $ve:ident) => {{
