@@ -275,6 +275,8 @@ pub async fn run<S: Sink>(
             cfg.initial_timestamp =
                 InitialTimestamp::from_wire(resume.bookmark.saturating_sub(opts.slack).max(1));
         }
+        // What this session may repeat: everything written before it.
+        resume.window.begin_session();
         let records_before = summary.records;
         let outcome = tokio::select! {
             _ = &mut shutdown => None,
@@ -500,10 +502,13 @@ fn deliver<S: Sink>(
     session: u64,
 ) -> io::Result<()> {
     let ts = data.archive_timestamp().unwrap_or(0);
-    let key = record_key_in(&mut resume.scratch, data.record_type_word, data.body);
-    if resume.window.check(ts, key) == Verdict::Duplicate {
-        summary.duplicates += 1;
-        return Ok(());
+    // Archive timestamp 0 (metadata, standard headers): not deduplicated, so no key.
+    if ts != 0 {
+        let key = record_key_in(&mut resume.scratch, data.record_type_word, data.body);
+        if resume.window.check(ts, key) == Verdict::Duplicate {
+            summary.duplicates += 1;
+            return Ok(());
+        }
     }
     sink.record(RecordRef {
         message,

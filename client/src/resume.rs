@@ -25,11 +25,24 @@
 //! Cisco's client does, can lose the records a little older than the newest one written that
 //! had not arrived yet. A resumed session therefore starts `slack` seconds before the
 //! bookmark, and the window keeps the keys of records with archive timestamps within `slack`
-//! seconds of the newest one seen: everything the server sends again is in it, bounded to `capacity` keys (oldest out first; evictions are counted so a
-//! user can see the bound was too small). Records with archive timestamp 0 (metadata, or a
-//! standard header) are not deduplicated: metadata repeated in each session is harmless and
-//! is needed to render. The bookmark file stores the window, so the protection survives a
-//! restart of the process, not only a reconnect.
+//! seconds of the newest one seen: everything the server sends again is in it, bounded to
+//! `capacity` keys (oldest out first; evictions are counted so a user can see the bound was
+//! too small). Records with archive timestamp 0 (metadata, or a standard header) are not
+//! deduplicated: metadata repeated in each session is harmless and is needed to render. The
+//! bookmark file stores the window, so the protection survives a restart of the process, not
+//! only a reconnect.
+//!
+//! # What is looked up (decision)
+//! The server sends a record once per session; a record comes again only in a later session,
+//! because the resume point lies before the bookmark. So [`DedupWindow::begin_session`]
+//! freezes the keys written so far (the set a record of the new session may repeat) and the
+//! newest archive timestamp written so far (the seam), and a record is looked up only when its
+//! archive timestamp is at or before the seam: every record written earlier has one, so a
+//! newer record cannot repeat any of them. The rest of the session, which is all of a first
+//! session and nearly all of a resumed one, only has its key appended to the window: no hash
+//! table insert or removal per record (that was 5-7 % of `estreamer stream`'s time in a
+//! profile; PERFORMANCE.md, sixth round). The same record twice within one session is
+//! written twice: that is what the server sent, and no eStreamer server does it.
 //!
 //! # File format
 //! `estreamer-bookmark 1\n`, then `archive_timestamp <u32>\n`, then one line per key
@@ -74,7 +87,10 @@ pub const DEFAULT_SLACK: u32 = 5;
 /// The bounded window of recently written records.
 #[derive(Debug, Clone)]
 pub struct DedupWindow {
-    set: HashSet<RecordKey, BuildXxh>,
+    /// The keys written before the current session began (see the module documentation).
+    earlier: HashSet<RecordKey, BuildXxh>,
+    /// The newest archive timestamp written before the current session began.
+    seam: u32,
     order: VecDeque<(u32, RecordKey)>,
     capacity: usize,
     slack: u32,
@@ -87,7 +103,7 @@ pub struct DedupWindow {
 pub enum Verdict {
     /// Not seen: write it.
     New,
-    /// Seen in this window: drop it.
+    /// Written in an earlier session: drop it.
     Duplicate,
     /// Archive timestamp 0: not deduplicated.
     Unchecked,
@@ -97,7 +113,8 @@ impl DedupWindow {
     /// A window of at most `capacity` keys, keeping keys `slack` seconds behind the newest.
     pub fn new(capacity: usize, slack: u32) -> Self {
         DedupWindow {
-            set: HashSet::with_capacity_and_hasher(capacity.min(1 << 16), BuildXxh),
+            earlier: HashSet::with_hasher(BuildXxh),
+            seam: 0,
             order: VecDeque::new(),
             capacity: capacity.max(1),
             slack,
@@ -106,25 +123,38 @@ impl DedupWindow {
         }
     }
 
-    /// Checks a record and, if new, remembers it.
+    /// Starts a session: the keys in the window become those its records are checked
+    /// against, and the newest archive timestamp written so far becomes the seam (module
+    /// documentation). Takes time in the window's size, once per session.
+    pub fn begin_session(&mut self) {
+        self.earlier.clear();
+        self.earlier.extend(self.order.iter().map(|&(_, k)| k));
+        self.seam = self.newest;
+    }
+
+    /// Checks a record and, if new, remembers it: a duplicate when an earlier session wrote
+    /// the same record (its key is in the window frozen by the last
+    /// [`begin_session`](Self::begin_session)).
+    #[inline]
     pub fn check(&mut self, archive_timestamp: u32, key: RecordKey) -> Verdict {
         if archive_timestamp == 0 {
             return Verdict::Unchecked;
         }
-        // One lookup: the set's insert says whether the key was there.
-        if !self.set.insert(key) {
+        // Only a record no newer than the seam can repeat one written before this session.
+        if archive_timestamp <= self.seam && self.earlier.contains(&key) {
             return Verdict::Duplicate;
         }
         self.insert(archive_timestamp, key);
         Verdict::New
     }
 
-    /// Records `key` (already in the set) in arrival order and ages the window.
+    /// Records `key` in arrival order and ages the window.
+    #[inline]
     fn insert(&mut self, ts: u32, key: RecordKey) {
         self.newest = self.newest.max(ts);
         self.order.push_back((ts, key));
         let horizon = self.newest.saturating_sub(self.slack);
-        while let Some(&(t, k)) = self.order.front() {
+        while let Some(&(t, _)) = self.order.front() {
             let too_old = t < horizon;
             let too_many = self.order.len() > self.capacity;
             if !(too_old || too_many) {
@@ -134,7 +164,6 @@ impl DedupWindow {
                 self.evicted_early += 1;
             }
             self.order.pop_front();
-            self.set.remove(&k);
         }
     }
 
@@ -178,14 +207,16 @@ impl Bookmark {
         }
     }
 
-    /// A window holding this bookmark's keys.
+    /// A window holding this bookmark's keys, as of the start of a session: a record the
+    /// next session repeats is found (see [`DedupWindow::begin_session`]).
     pub fn window(&self, capacity: usize, slack: u32) -> DedupWindow {
         let mut w = DedupWindow::new(capacity, slack);
         for &(ts, k) in &self.keys {
-            if ts != 0 && w.set.insert(k) {
+            if ts != 0 {
                 w.insert(ts, k);
             }
         }
+        w.begin_session();
         w
     }
 
@@ -310,16 +341,45 @@ mod tests {
     use super::*;
 
     #[test]
-    fn duplicates_within_window_are_caught() {
+    fn repeats_of_an_earlier_session_are_caught() {
         let mut w = DedupWindow::new(10, 2);
         let a = record_key(400, b"event a");
         let b = record_key(400, b"event b");
+        let c = record_key(400, b"event c");
+        w.begin_session();
         assert_eq!(w.check(100, a), Verdict::New);
-        assert_eq!(w.check(100, b), Verdict::New);
+        assert_eq!(w.check(101, b), Verdict::New);
+        assert_eq!(w.check(0, a), Verdict::Unchecked);
+        // The next session repeats what the first wrote, and goes on.
+        w.begin_session();
         assert_eq!(w.check(100, a), Verdict::Duplicate);
+        assert_eq!(w.check(101, b), Verdict::Duplicate);
         assert_eq!(w.check(0, a), Verdict::Unchecked);
         // Same body, other record type: another record.
         assert_eq!(w.check(100, record_key(71, b"event a")), Verdict::New);
+        // At the seam (101) but never written: new; past it: new without a lookup.
+        assert_eq!(w.check(101, c), Verdict::New);
+        assert_eq!(w.check(102, record_key(400, b"event d")), Verdict::New);
+        // A third session catches repeats of both earlier ones.
+        w.begin_session();
+        assert_eq!(w.check(101, c), Verdict::Duplicate);
+        assert_eq!(w.check(101, b), Verdict::Duplicate);
+        assert_eq!(
+            w.check(102, record_key(400, b"event d")),
+            Verdict::Duplicate
+        );
+    }
+
+    /// Decision (module documentation): within one session nothing is looked up, so a record
+    /// the server sent twice in the same session is written twice.
+    #[test]
+    fn a_record_repeated_within_one_session_is_not_dropped() {
+        let mut w = DedupWindow::new(10, 2);
+        let a = record_key(400, b"event a");
+        w.begin_session();
+        assert_eq!(w.check(100, a), Verdict::New);
+        assert_eq!(w.check(100, a), Verdict::New);
+        assert_eq!(w.len(), 2);
     }
 
     #[test]
@@ -332,7 +392,9 @@ mod tests {
         assert_eq!(w.check(103, 10), Verdict::New);
         assert_eq!(w.len(), 2);
         assert_eq!(w.evicted_early(), 0);
+        w.begin_session();
         assert_eq!(w.check(100, 1), Verdict::New, "aged out, so seen as new");
+        assert_eq!(w.check(101, 3), Verdict::Duplicate, "still in the window");
         // Capacity 3: a fourth key within the slack pushes one out early.
         w.check(103, 11);
         w.check(103, 12);
