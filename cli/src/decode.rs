@@ -337,6 +337,32 @@ impl<'m> Renderer<'m> {
         render_message(&mut self.scratch, m, ctx, &mut self.st);
     }
 
+    /// An Event Data message whose body the caller already decoded (`d`, in `mode`), into the
+    /// renderer's own buffer; `bundle` is (stream offset of the bundle, index inside it) for
+    /// a bundle's inner message. The same output as
+    /// [`message_pending`](Self::message_pending) / [`bundled_message_pending`](Self::bundled_message_pending),
+    /// without decoding the body again when `mode` is the renderer's.
+    pub fn event_data_pending(
+        &mut self,
+        m: &Message<'_>,
+        d: &EventData<'_>,
+        mode: HeaderMode,
+        bundle: Option<(usize, usize)>,
+    ) {
+        let ctx = match bundle {
+            Some(b) => Context {
+                bundle: Some(b),
+                depth: 1,
+            },
+            None => TOP,
+        };
+        if mode == self.st.mode {
+            render_event_data(&mut self.scratch, m, d, ctx, &mut self.st);
+        } else {
+            render_message(&mut self.scratch, m, ctx, &mut self.st);
+        }
+    }
+
     /// What the `*_pending` methods rendered and [`clear_pending`](Self::clear_pending) has not
     /// yet emptied.
     pub fn pending(&self) -> &[u8] {
@@ -870,38 +896,62 @@ fn event_types(o: &mut Obj<'_>, entries: &[EventTypeRequest]) {
     });
 }
 
-fn render_message(out: &mut Out, m: &Message<'_>, ctx: Context, st: &mut State<'_>) {
+/// An Event Data message whose body `d` is already decoded (in `st.mode`): its record header
+/// and record, or the record's error.
+fn render_event_data(
+    out: &mut Out,
+    m: &Message<'_>,
+    d: &EventData<'_>,
+    ctx: Context,
+    st: &mut State<'_>,
+) {
     // The record stays where `Record::decode` put it and is only borrowed: a record is up to
     // 152 bytes, and moving it (into a tuple, out of a `Result`) costs a copy per record.
-    let decoded = m.decode_body(st.mode).map(|b| {
-        let record = match &b {
-            Body::EventData(d) => Some(Record::decode(d)),
-            _ => None,
-        };
-        (b, record)
-    });
-    let (body, record) = match &decoded {
-        Ok((b, None)) => (b, None),
-        Ok((b, Some(Ok(r)))) => (b, Some(r)),
-        Ok((_, Some(Err(e)))) | Err(e) => {
+    let decoded = Record::decode(d);
+    let r = match &decoded {
+        Ok(r) => r,
+        Err(e) => {
             render_error(out, e, m.offset(), Some(m));
             st.summary.errors += 1;
             return;
         }
     };
-    if let Some(r) = record {
-        if st.render {
-            st.metadata.ingest(r);
+    if st.render {
+        st.metadata.ingest(r);
+    }
+    st.summary.messages += 1;
+    st.summary.records += 1;
+    let mut o = Obj::new(out);
+    event_data_header(&mut o, m, ctx, d, &mut st.runs);
+    record_fields(&mut o, r, &mut st.keys);
+    if st.render {
+        match r {
+            Record::IntrusionEvent(ev) => rendered_fields(&mut o, &st.metadata.render(ev)),
+            other => field_names(&mut o, other, st.metadata, &mut st.keys),
         }
+    }
+    o.finish();
+}
+
+fn render_message(out: &mut Out, m: &Message<'_>, ctx: Context, st: &mut State<'_>) {
+    let body = match m.decode_body(st.mode) {
+        Ok(b) => b,
+        Err(e) => {
+            render_error(out, &e, m.offset(), Some(m));
+            st.summary.errors += 1;
+            return;
+        }
+    };
+    if let Body::EventData(d) = &body {
+        render_event_data(out, m, d, ctx, st);
+        return;
     }
     st.summary.messages += 1;
     let mut o = Obj::new(out);
-    match &body {
-        Body::EventData(d) => event_data_header(&mut o, m, ctx, d, &mut st.runs),
-        _ => common(&mut o, m, ctx),
-    }
+    common(&mut o, m, ctx);
     match body {
-        Body::Null => {}
+        // Written above.
+        Body::EventData(_) | Body::Null => {}
         Body::Error(e) => {
             o.i64("error_code", e.code.into())
                 .u64("error_text_length", e.text.len() as u64)
@@ -914,20 +964,6 @@ fn render_message(out: &mut Out, m: &Message<'_>, ctx: Context, st: &mut State<'
         Body::EventStreamRequest(r) => {
             timestamp_fields(&mut o, r.initial_timestamp);
             flags_fields(&mut o, r.flags);
-        }
-        Body::EventData(_) => {
-            st.summary.records += 1;
-            if let Some(r) = record {
-                record_fields(&mut o, r, &mut st.keys);
-                if st.render {
-                    match r {
-                        Record::IntrusionEvent(ev) => {
-                            rendered_fields(&mut o, &st.metadata.render(ev))
-                        }
-                        other => field_names(&mut o, other, st.metadata, &mut st.keys),
-                    }
-                }
-            }
         }
         Body::HostDataRequest(r) => {
             o.u64("data_type", r.data_type.into())

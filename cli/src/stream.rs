@@ -148,12 +148,9 @@ struct RawFiles {
 
 impl<W: Write> Sink for JsonSink<'_, W> {
     fn record(&mut self, r: RecordRef<'_>) -> io::Result<()> {
-        match r.bundle {
-            Some((offset, index)) => self
-                .renderer
-                .bundled_message_pending(&r.message, offset, index),
-            None => self.renderer.message_pending(&r.message),
-        }
+        // The session decoded the body already: not again.
+        self.renderer
+            .event_data_pending(&r.message, &r.data, r.mode, r.bundle);
         self.records += 1;
         if let Some(ts) = r.data.archive_timestamp() {
             self.newest = self.newest.max(ts);

@@ -378,3 +378,75 @@ fn parallel_decode_writes_the_same_bytes() {
     }
     assert!(compared > 1000, "only {compared} comparisons");
 }
+
+/// `Renderer::event_data_pending` (what `estreamer stream` calls with the body the session
+/// already decoded) writes the same bytes as `message_pending` / `bundled_message_pending`
+/// (the message decoded again), for every Event Data message of every vector, top level and
+/// inside bundles, with and without `--render`, for a renderer in each header mode. A renderer
+/// whose mode is not the one the body was decoded in decodes the message itself (e.g. a strict
+/// standard-header renderer writes an error object for an extended record).
+#[test]
+fn event_data_pending_writes_what_the_message_path_writes() {
+    use estreamer_cli::decode::Renderer;
+    use estreamer_codec::{Body, Message, Messages};
+
+    fn one(render: bool, mode: HeaderMode, f: impl FnOnce(&mut Renderer<'_>)) -> Vec<u8> {
+        let mut md = Metadata::new();
+        let mut r = Renderer::new(mode, render, &mut md);
+        f(&mut r);
+        r.pending().to_vec()
+    }
+    let (mut compared, mut fell_back) = (0, 0);
+    for v in vectors() {
+        let opts = DecodeOptions {
+            header_mode: v.mode,
+            ..DecodeOptions::default()
+        };
+        let mut events: Vec<(Message<'_>, Option<(usize, usize)>)> = Vec::new();
+        for m in Messages::new(&v.bytes, opts).map_while(Result::ok) {
+            match m.decode_body(v.mode) {
+                Ok(Body::Bundle(b)) => {
+                    for (i, inner) in b.messages().map_while(Result::ok).enumerate() {
+                        events.push((inner, Some((m.offset(), i))));
+                    }
+                }
+                _ => events.push((m, None)),
+            }
+        }
+        for (m, bundle) in events {
+            // The body as the session (in the vector's mode) decoded it.
+            let Ok(Body::EventData(d)) = m.decode_body(v.mode) else {
+                continue;
+            };
+            for renderer in [
+                v.mode,
+                HeaderMode::Auto,
+                HeaderMode::Standard,
+                HeaderMode::Extended,
+            ] {
+                let expected = one(v.render, renderer, |r| match bundle {
+                    Some((offset, i)) => r.bundled_message_pending(&m, offset, i),
+                    None => r.message_pending(&m),
+                });
+                let got = one(v.render, renderer, |r| {
+                    r.event_data_pending(&m, &d, v.mode, bundle)
+                });
+                assert_eq!(
+                    String::from_utf8_lossy(&got),
+                    String::from_utf8_lossy(&expected),
+                    "{} message at {} (renderer {renderer:?}, body decoded {:?})",
+                    v.path.display(),
+                    m.offset(),
+                    v.mode
+                );
+                compared += 1;
+                fell_back += usize::from(m.decode_body(renderer).is_err());
+            }
+        }
+    }
+    assert!(compared > 800, "only {compared} comparisons");
+    assert!(
+        fell_back > 100,
+        "only {fell_back} comparisons where the renderer's mode fails"
+    );
+}

@@ -27,6 +27,9 @@ pub struct RecordRef<'a> {
     pub message: Message<'a>,
     /// Its record header and body.
     pub data: EventData<'a>,
+    /// The header mode `data` was decoded with (the session's): a sink that decodes the
+    /// message itself in this mode gets `data` again, so it can use `data` instead.
+    pub mode: HeaderMode,
     /// The bundle it came in: (stream offset of the bundle, index inside it).
     pub bundle: Option<(usize, usize)>,
     /// Sessions connected so far, this one included (1 for the first).
@@ -449,7 +452,14 @@ fn drain<S: Sink>(
         };
         match ev {
             Event::EventData { message, data } => {
-                deliver(sink, resume, summary, message, data, None, session_no)?;
+                let r = RecordRef {
+                    message,
+                    data,
+                    mode,
+                    bundle: None,
+                    session: session_no,
+                };
+                deliver(sink, resume, summary, r)?;
             }
             Event::Bundle { message, bundle } => {
                 for (i, inner) in bundle.messages().enumerate() {
@@ -463,15 +473,16 @@ fn drain<S: Sink>(
                         }
                     };
                     match inner.decode_body(mode) {
-                        Ok(Body::EventData(d)) => deliver(
-                            sink,
-                            resume,
-                            summary,
-                            inner,
-                            d,
-                            Some((message.offset(), i)),
-                            session_no,
-                        )?,
+                        Ok(Body::EventData(data)) => {
+                            let r = RecordRef {
+                                message: inner,
+                                data,
+                                mode,
+                                bundle: Some((message.offset(), i)),
+                                session: session_no,
+                            };
+                            deliver(sink, resume, summary, r)?
+                        }
                         Ok(_) => {}
                         Err(e) => {
                             sink.event(&StreamEvent::Undecodable(format!("bundle member {i}: {e}")))
@@ -496,11 +507,9 @@ fn deliver<S: Sink>(
     sink: &mut S,
     resume: &mut Resume,
     summary: &mut StreamSummary,
-    message: Message<'_>,
-    data: EventData<'_>,
-    bundle: Option<(usize, usize)>,
-    session: u64,
+    r: RecordRef<'_>,
 ) -> io::Result<()> {
+    let data = &r.data;
     let ts = data.archive_timestamp().unwrap_or(0);
     // Archive timestamp 0 (metadata, standard headers): not deduplicated, so no key.
     if ts != 0 {
@@ -510,12 +519,7 @@ fn deliver<S: Sink>(
             return Ok(());
         }
     }
-    sink.record(RecordRef {
-        message,
-        data,
-        bundle,
-        session,
-    })?;
+    sink.record(r)?;
     summary.records += 1;
     if ts > resume.bookmark {
         resume.bookmark = ts;
