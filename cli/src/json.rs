@@ -431,6 +431,12 @@ fn group_text(buf: &mut [u8], at: usize, g: u16) -> usize {
 /// end. `buf` must have 39 bytes of room after `at`. (IPv4-mapped addresses are not special
 /// here: [`push_ip16`] writes them as IPv4 before they get this far.)
 fn ipv6_text(buf: &mut [u8], mut at: usize, bytes: [u8; 16]) -> usize {
+    // The unspecified address, what most unused address fields hold (e.g. a connection's
+    // original client IP): no group walk.
+    if bytes == [0; 16] {
+        buf[at..at + 2].copy_from_slice(b"::");
+        return at + 2;
+    }
     let mut groups = [0u16; 8];
     for (g, pair) in groups.iter_mut().zip(bytes.chunks_exact(2)) {
         *g = u16::from_be_bytes([pair[0], pair[1]]);
