@@ -123,17 +123,16 @@ impl Out {
     /// The next `N` bytes of room, to be written and then taken with [`advance`](Self::advance).
     #[inline(always)]
     pub fn room<const N: usize>(&mut self) -> &mut [u8; N] {
-        // The same test twice: on the fast path the second is known to pass.
-        if self
-            .buf
-            .get(self.len..)
-            .and_then(|r| r.first_chunk::<N>())
-            .is_none()
-        {
+        // `len` is at most the buffer's length, which a `Vec` keeps within `isize::MAX`: the
+        // mask changes nothing but tells the compiler that `len + N` cannot overflow, so the
+        // one comparison below is the only test on the fast path (the slice's bounds check is
+        // the same comparison).
+        let len = self.len & (isize::MAX as usize);
+        if len + N > self.buf.len() {
             self.grow(N);
         }
         self.buf
-            .get_mut(self.len..)
+            .get_mut(len..len + N)
             .and_then(|r| r.first_chunk_mut::<N>())
             .expect("room reserved")
     }
