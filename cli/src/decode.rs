@@ -1125,7 +1125,14 @@ fn value_k(o: &mut Obj<'_>, key: &Key, v: Value<'_>) {
             o.hex_k(key, b);
         }
         Value::Text(t) => {
-            o.text_k(key, t.as_bytes(), t.trim_nul().as_bytes());
+            let shown = t.trim_nul().as_bytes();
+            // Most text fields are empty (an intrusion event's HTTP and SMTP fields, VRFs):
+            // written inline, without the call and the scan.
+            if shown.is_empty() {
+                o.empty_text_k(key, t.as_bytes());
+            } else {
+                o.text_k(key, t.as_bytes(), shown);
+            }
         }
         other => value(o, key.name(), other),
     }

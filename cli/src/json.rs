@@ -1039,6 +1039,21 @@ impl<'a> Obj<'a> {
         self
     }
 
+    /// Empty text from the wire under a prepared key: `""` (whatever NULs `raw` held; see
+    /// [`text`](Self::text)), the key and the quotes in one fixed-size copy.
+    #[inline(always)]
+    pub fn empty_text_k(&mut self, key: &Key, raw: &[u8]) -> &mut Self {
+        if self.first || key.len == 0 {
+            return self.text(key.name, raw, b"");
+        }
+        let at = usize::from(key.len) & (KEY_CAP - 1);
+        let buf = self.out.room::<{ KEY_CAP + 2 }>();
+        buf[..KEY_CAP].copy_from_slice(&key.bytes);
+        buf[at..at + 2].copy_from_slice(b"\"\"");
+        self.out.advance(at + 2);
+        self
+    }
+
     /// A string under a prepared key (see [`str`](Self::str)).
     #[inline]
     pub fn str_k(&mut self, key: &Key, v: &str) -> &mut Self {
@@ -1238,6 +1253,41 @@ mod tests {
                 o.text("t", b"a\xffb", b"a\xffb");
             }),
             "{\"t\":\"a\u{FFFD}b\",\"t_hex\":\"61ff62\"}\n"
+        );
+    }
+
+    /// `empty_text_k` writes what `text` writes for text that shows as empty (nothing, or only
+    /// NULs), as the first key and after others, under short and too-long names.
+    #[test]
+    fn empty_text_under_a_prepared_key_is_text() {
+        let long = "n".repeat(KEY_CAP);
+        let long: &'static str = Box::leak(long.into_boxed_str());
+        for name in ["t", "http_hostname", long] {
+            let key = Key::new(name);
+            for raw in [&b""[..], b"\0", b"\0\0\0\0"] {
+                assert_eq!(
+                    one(|o| {
+                        o.u64("a", 1).empty_text_k(&key, raw);
+                    }),
+                    one(|o| {
+                        o.u64("a", 1).text(name, raw, b"");
+                    })
+                );
+                assert_eq!(
+                    one(|o| {
+                        o.empty_text_k(&key, raw);
+                    }),
+                    one(|o| {
+                        o.text(name, raw, b"");
+                    })
+                );
+            }
+        }
+        assert_eq!(
+            one(|o| {
+                o.u64("a", 1).empty_text_k(&Key::new("t"), b"\0");
+            }),
+            "{\"a\":1,\"t\":\"\"}\n"
         );
     }
 
