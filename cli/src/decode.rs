@@ -817,7 +817,7 @@ fn bound_fields(o: &mut Obj<'_>, kind: ErrorKind) {
 }
 
 fn common(o: &mut Obj<'_>, m: &Message<'_>, ctx: Context) {
-    o.u64("offset", m.offset() as u64)
+    o.first_u64_k(k!("offset"), m.offset() as u64)
         .u64_k(k!("header_version"), m.version().into())
         .u64_k(k!("message_type"), m.message_type().0.into())
         .str_k(
@@ -848,7 +848,7 @@ fn event_data_header(
     };
     match message {
         Some(run) => {
-            o.u64("offset", m.offset() as u64)
+            o.first_u64_k(k!("offset"), m.offset() as u64)
                 .run_u64(run, m.length().into());
             if let Some((bundle_offset, index)) = ctx.bundle {
                 o.u64_k(k!("bundle_offset"), bundle_offset as u64)

@@ -936,6 +936,25 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// The object's first key, prepared, with an unsigned integer: the key's bytes without
+    /// their comma, then the digits, as [`u64_k`](Self::u64_k) writes a later one. The
+    /// general path for anything else (a later key, a long name, a value past `u32`).
+    #[inline(always)]
+    pub fn first_u64_k(&mut self, key: &Key, v: u64) -> &mut Self {
+        match u32::try_from(v) {
+            Ok(v) if self.first && key.len != 0 => {
+                let at = usize::from(key.len - 1) & (KEY_CAP - 1);
+                let buf = self.out.room::<{ KEY_CAP + 16 }>();
+                buf[..KEY_CAP - 1].copy_from_slice(&key.bytes[1..]);
+                let n = digits_into(buf, at, v);
+                self.out.advance(at + n);
+                self.first = false;
+                self
+            }
+            _ => self.u64(key.name, v),
+        }
+    }
+
     #[cold]
     #[inline(never)]
     fn u64_slow(&mut self, key: &Key, v: u64) -> &mut Self {
@@ -1254,6 +1273,42 @@ mod tests {
             }),
             "{\"t\":\"a\u{FFFD}b\",\"t_hex\":\"61ff62\"}\n"
         );
+    }
+
+    /// `first_u64_k` writes what `u64` writes, as the first key and after another, for
+    /// numbers around the `u32` bound and a name too long for the prepared form.
+    #[test]
+    fn first_key_under_a_prepared_key_is_u64() {
+        let long: &'static str = Box::leak("o".repeat(KEY_CAP).into_boxed_str());
+        for name in ["offset", long] {
+            let key = Key::new(name);
+            for v in [
+                0,
+                9,
+                10,
+                99_999,
+                u64::from(u32::MAX),
+                u64::from(u32::MAX) + 1,
+                u64::MAX,
+            ] {
+                assert_eq!(
+                    one(|o| {
+                        o.first_u64_k(&key, v).u64("b", 2);
+                    }),
+                    one(|o| {
+                        o.u64(name, v).u64("b", 2);
+                    })
+                );
+                assert_eq!(
+                    one(|o| {
+                        o.u64("a", 1).first_u64_k(&key, v);
+                    }),
+                    one(|o| {
+                        o.u64("a", 1).u64(name, v);
+                    })
+                );
+            }
+        }
     }
 
     /// `empty_text_k` writes what `text` writes for text that shows as empty (nothing, or only
