@@ -1168,7 +1168,10 @@ fn record_fields(o: &mut Obj<'_>, r: &Record<'_>, keys: &mut KeyCache) {
     if let Some(pre) = r.prefix() {
         let k = &keys.get(pre.layout).keys;
         o.obj(pre.layout.name, |inner| {
-            r.visit_prefix_indexed(|i, v| keyed_value(inner, k, i, v));
+            r.visit_prefix_indexed(
+                #[inline(always)]
+                |i, v| keyed_value(inner, k, i, v),
+            );
         });
     }
     if let Some(parts) = r.parts() {
