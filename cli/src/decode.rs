@@ -95,6 +95,8 @@ struct KeyCache {
 
 /// What a layout's records write the same way every time.
 struct LayoutKeys {
+    /// The layout's name as a key (a header layout's fields are an object under it).
+    name: Key,
     /// The fields' keys, in order.
     keys: Box<[Key]>,
     /// For a block layout, `,"record_layout":"<name>","block_type":<type>,"block_length":`.
@@ -129,6 +131,7 @@ impl LayoutKeys {
             Run::new(text.filled())
         });
         LayoutKeys {
+            name: Key::new(layout.name),
             keys,
             block,
             render: None,
@@ -1166,8 +1169,9 @@ fn nested_fields(o: &mut Obj<'_>, n: &estreamer_codec::layout::Nested<'_>) {
 /// after its layout, since its field names (e.g. `device_id`) repeat in the block.
 fn record_fields(o: &mut Obj<'_>, r: &Record<'_>, keys: &mut KeyCache) {
     if let Some(pre) = r.prefix() {
-        let k = &keys.get(pre.layout).keys;
-        o.obj(pre.layout.name, |inner| {
+        let prepared = keys.get(pre.layout);
+        let k = &prepared.keys;
+        o.obj_k(&prepared.name, |inner| {
             r.visit_prefix_indexed(
                 #[inline(always)]
                 |i, v| keyed_value(inner, k, i, v),

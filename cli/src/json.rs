@@ -152,6 +152,18 @@ impl Out {
         self.len += n;
     }
 
+    /// Inserts `b` at `at` (at most the length), moving what follows up by one.
+    #[cold]
+    fn insert_at(&mut self, at: usize, b: u8) {
+        self.reserve(1);
+        let end = self.len;
+        if at <= end {
+            self.buf.copy_within(at..end, at + 1);
+            self.buf[at] = b;
+            self.len += 1;
+        }
+    }
+
     /// Appends one byte.
     #[inline(always)]
     pub fn push(&mut self, b: u8) {
@@ -1174,7 +1186,7 @@ impl<'a> Obj<'a> {
             }
             let mut o = Obj::new(self.out);
             each(&mut o, item);
-            o.finish_inner();
+            o.out.push(b'}');
         }
         self.out.push(b']');
         self
@@ -1183,13 +1195,34 @@ impl<'a> Obj<'a> {
     /// A nested object written by `each`.
     pub fn obj(&mut self, k: &str, each: impl FnOnce(&mut Obj<'_>)) -> &mut Self {
         self.key(k);
-        let mut o = Obj::new(self.out);
-        each(&mut o);
-        o.finish_inner();
+        self.nested(each);
         self
     }
 
-    fn finish_inner(self) {
+    /// A nested object under a prepared key (see [`obj`](Self::obj)).
+    #[inline]
+    pub fn obj_k(&mut self, key: &Key, each: impl FnOnce(&mut Obj<'_>)) -> &mut Self {
+        self.key_k(key);
+        self.nested(each);
+        self
+    }
+
+    /// The nested object's fields are all written as later keys (each begins with its comma,
+    /// so prepared keys take their fast path for the first field too); then the first comma
+    /// becomes the opening brace.
+    #[inline]
+    fn nested(&mut self, each: impl FnOnce(&mut Obj<'_>)) {
+        let open = self.out.len();
+        let mut o = Obj {
+            out: &mut *self.out,
+            first: false,
+        };
+        each(&mut o);
+        match self.out.buf.get_mut(open) {
+            Some(b) if open < self.out.len && *b == b',' => *b = b'{',
+            // No field (or, not from this writer, one without a comma): the brace goes in.
+            _ => self.out.insert_at(open, b'{'),
+        }
         self.out.push(b'}');
     }
 
@@ -1272,6 +1305,46 @@ mod tests {
                 o.text("t", b"a\xffb", b"a\xffb");
             }),
             "{\"t\":\"a\u{FFFD}b\",\"t_hex\":\"61ff62\"}\n"
+        );
+    }
+
+    /// Nested objects: empty, first or later in their parent, under a prepared or a general
+    /// key, nested twice, and with a first field that takes the prepared fast path.
+    #[test]
+    fn nested_objects() {
+        let (o_key, x_key) = (Key::new("o"), Key::new("x"));
+        let long: &'static str = Box::leak("l".repeat(KEY_CAP).into_boxed_str());
+        let long_key = Key::new(long);
+        assert_eq!(
+            one(|o| {
+                o.u64("a", 1).obj("o", |_| {});
+            }),
+            "{\"a\":1,\"o\":{}}\n"
+        );
+        assert_eq!(
+            one(|o| {
+                o.obj_k(&o_key, |_| {}).u64("a", 1);
+            }),
+            "{\"o\":{},\"a\":1}\n"
+        );
+        assert_eq!(
+            one(|o| {
+                o.u64("a", 1).obj_k(&o_key, |i| {
+                    i.u64_k(&x_key, 5).str("y", "z");
+                });
+            }),
+            "{\"a\":1,\"o\":{\"x\":5,\"y\":\"z\"}}\n"
+        );
+        assert_eq!(
+            one(|o| {
+                o.obj("o", |i| {
+                    i.obj_k(&long_key, |j| {
+                        j.u64_k(&long_key, 7);
+                    })
+                    .empty_text_k(&x_key, b"");
+                });
+            }),
+            format!("{{\"o\":{{\"{long}\":{{\"{long}\":7}},\"x\":\"\"}}}}\n")
         );
     }
 
