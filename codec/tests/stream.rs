@@ -97,12 +97,39 @@ fn run_stream<'a>(
     chunks: impl IntoIterator<Item = &'a [u8]>,
     opts: DecodeOptions,
 ) -> (Vec<Outcome>, Result<(), DecodeError>) {
+    run_with(chunks, opts, |dec, rest| dec.feed(rest))
+}
+
+/// Reads `chunks` into a fresh decoder's own room (`room` / `commit`, as a TLS reader does),
+/// each chunk cut to the room offered; returns its items and `finish()`.
+fn run_room<'a>(
+    chunks: impl IntoIterator<Item = &'a [u8]>,
+    opts: DecodeOptions,
+    room_size: usize,
+) -> (Vec<Outcome>, Result<(), DecodeError>) {
+    run_with(chunks, opts, |dec, rest| {
+        let room = dec.room(room_size);
+        assert!(!room.is_empty(), "no room after draining");
+        let n = room.len().min(rest.len());
+        room[..n].copy_from_slice(&rest[..n]);
+        dec.commit(n);
+        n
+    })
+}
+
+/// Hands `chunks` to a fresh decoder through `take` (which returns how many bytes of the rest
+/// it took), draining after each step; returns the items and `finish()`.
+fn run_with<'a>(
+    chunks: impl IntoIterator<Item = &'a [u8]>,
+    opts: DecodeOptions,
+    mut take: impl FnMut(&mut StreamDecoder, &[u8]) -> usize,
+) -> (Vec<Outcome>, Result<(), DecodeError>) {
     let mut dec = StreamDecoder::new(opts);
     let mut out = Vec::new();
     'feed: for chunk in chunks {
         let mut rest = chunk;
         while !rest.is_empty() {
-            let n = dec.feed(rest);
+            let n = take(&mut dec, rest);
             assert!(dec.buffered() <= dec.capacity_limit());
             rest = &rest[n..];
             let before = out.len();
@@ -116,33 +143,6 @@ fn run_stream<'a>(
         }
         if drain(&mut dec, &mut out) {
             break;
-        }
-    }
-    (out, dec.finish())
-}
-
-/// Reads `chunks` into a fresh decoder's own room (`room` / `commit`, as a TLS reader does),
-/// each chunk cut to the room offered; returns its items and `finish()`.
-fn run_room<'a>(
-    chunks: impl IntoIterator<Item = &'a [u8]>,
-    opts: DecodeOptions,
-    room_size: usize,
-) -> (Vec<Outcome>, Result<(), DecodeError>) {
-    let mut dec = StreamDecoder::new(opts);
-    let mut out = Vec::new();
-    'read: for chunk in chunks {
-        let mut rest = chunk;
-        while !rest.is_empty() {
-            let room = dec.room(room_size);
-            assert!(!room.is_empty(), "no room after draining");
-            let n = room.len().min(rest.len());
-            room[..n].copy_from_slice(&rest[..n]);
-            dec.commit(n);
-            assert!(dec.buffered() <= dec.capacity_limit());
-            rest = &rest[n..];
-            if drain(&mut dec, &mut out) {
-                break 'read;
-            }
         }
     }
     (out, dec.finish())
