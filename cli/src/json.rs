@@ -152,18 +152,6 @@ impl Out {
         self.len += n;
     }
 
-    /// Inserts `b` at `at` (at most the length), moving what follows up by one.
-    #[cold]
-    fn insert_at(&mut self, at: usize, b: u8) {
-        self.reserve(1);
-        let end = self.len;
-        if at <= end {
-            self.buf.copy_within(at..end, at + 1);
-            self.buf[at] = b;
-            self.len += 1;
-        }
-    }
-
     /// Appends one byte.
     #[inline(always)]
     pub fn push(&mut self, b: u8) {
@@ -258,7 +246,15 @@ fn hex16(b: [u8; 16]) -> [u8; 32] {
 
 /// Appends lowercase hex of `bytes`.
 pub fn push_hex(out: &mut Out, bytes: &[u8]) {
-    let dst = out.room_slice(bytes.len() * 2);
+    hex_into(out.room_slice(bytes.len() * 2), bytes);
+    out.advance(bytes.len() * 2);
+}
+
+/// Writes the lowercase hex of `bytes` into `dst`, which is exactly twice as long: 16 bytes at
+/// a time ([`hex16`]), then 8 ([`hex8`]), then the rest by table.
+#[inline]
+fn hex_into(dst: &mut [u8], bytes: &[u8]) {
+    debug_assert_eq!(dst.len(), 2 * bytes.len());
     let mut d = dst.chunks_exact_mut(32);
     let mut s = bytes.chunks_exact(16);
     for (d, s) in (&mut d).zip(&mut s) {
@@ -276,7 +272,6 @@ pub fn push_hex(out: &mut Out, bytes: &[u8]) {
     for (pair, &b) in d.into_remainder().chunks_exact_mut(2).zip(s.remainder()) {
         pair.copy_from_slice(&HEX2[usize::from(b)]);
     }
-    out.advance(bytes.len() * 2);
 }
 
 /// True for a byte that JSON text cannot carry as is (or that this writer escapes: DEL), and for
@@ -1124,17 +1119,8 @@ impl<'a> Obj<'a> {
                 .and_then(|s| <&mut [u8; 2 * MAX + 2]>::try_from(s).ok())
             {
                 buf[0] = b'"';
-                // Exactly the digits' room: `d` and `s` have as many whole chunks.
-                let digits = buf.get_mut(1..1 + 2 * v.len()).unwrap_or_default();
-                let mut d = digits.chunks_exact_mut(32);
-                let mut s = v.chunks_exact(16);
-                for (d, s) in (&mut d).zip(&mut s) {
-                    if let Ok(s) = <[u8; 16]>::try_from(s) {
-                        d.copy_from_slice(&hex16(s));
-                    }
-                }
-                for (pair, &b) in d.into_remainder().chunks_exact_mut(2).zip(s.remainder()) {
-                    pair.copy_from_slice(&HEX2[usize::from(b)]);
+                if let Some(digits) = buf.get_mut(1..1 + 2 * v.len()) {
+                    hex_into(digits, v);
                 }
                 let end = 1 + 2 * v.len();
                 if let Some(q) = buf.get_mut(end) {
@@ -1218,10 +1204,13 @@ impl<'a> Obj<'a> {
             first: false,
         };
         each(&mut o);
-        match self.out.buf.get_mut(open) {
-            Some(b) if open < self.out.len && *b == b',' => *b = b'{',
-            // No field (or, not from this writer, one without a comma): the brace goes in.
-            _ => self.out.insert_at(open, b'{'),
+        if self.out.len() == open {
+            // No field.
+            self.out.push(b'{');
+        } else if let Some(b) = self.out.buf.get_mut(open) {
+            // Every method writes a later key's comma first.
+            debug_assert_eq!(*b, b',');
+            *b = b'{';
         }
         self.out.push(b'}');
     }
