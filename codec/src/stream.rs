@@ -375,8 +375,9 @@ mod buffered {
             self.buf.get_mut(old..old + want).unwrap_or_default()
         }
 
-        /// Takes the first `n` bytes of the last [`room`](Self::room) as received (`n` past the
-        /// room is cut to it). Bytes of a bad frame still to be discarded are dropped here.
+        /// Takes the first `n` bytes of the last [`room`](Self::room) as received: `n` must be
+        /// what was read into it (it is only cut to the buffer's end, which may lie past the
+        /// room). Bytes of a bad frame still to be discarded are dropped here.
         pub fn commit(&mut self, n: usize) {
             let old = self.filled;
             let n = n.min(self.buf.len().saturating_sub(old));
