@@ -377,6 +377,13 @@ impl<'m> Renderer<'m> {
         self.scratch.clear();
     }
 
+    /// Exchanges the renderer's own buffer with `other`: the caller takes what was rendered
+    /// (e.g. to hand it to a writer thread without copying it) and the renderer goes on in
+    /// `other`, after whatever `other` already holds.
+    pub fn swap_pending(&mut self, other: &mut Out) {
+        std::mem::swap(&mut self.scratch, other);
+    }
+
     /// What was written so far.
     pub fn summary(&self) -> Summary {
         self.st.summary

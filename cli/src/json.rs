@@ -58,11 +58,17 @@ static OCTET: [([u8; 3], u8); 256] = {
 /// length update and truncation per push), then [`advance`](Out::advance) takes its length:
 /// safe Rust cannot write into a `Vec`'s spare capacity and then extend it, so the room is
 /// initialized once instead.
+///
+/// The written bytes start at `base`, which is 0 except in an [`aligned`](Out::aligned)
+/// buffer (for direct I/O, whose memory must be aligned to the device's blocks).
 #[derive(Default)]
 pub struct Out {
     buf: Vec<u8>,
-    /// The bytes written: `buf[..len]`; always `<= buf.len()`.
+    /// The bytes written: `buf[base..len]`; always `base <= len <= buf.len()`.
     len: usize,
+    base: usize,
+    /// The alignment `base` keeps when the buffer grows: 0 or 1 for none.
+    align: usize,
 }
 
 impl Out {
@@ -71,32 +77,51 @@ impl Out {
         Out {
             buf: vec![0; n],
             len: 0,
+            base: 0,
+            align: 0,
+        }
+    }
+
+    /// An empty buffer with `n` bytes of room whose written bytes start at an address that is
+    /// a multiple of `align` (a power of two; the allocation is `align` bytes larger).
+    pub fn aligned(n: usize, align: usize) -> Out {
+        let buf = vec![0; n + align];
+        // `align_offset` of a byte pointer is always below `align`; 0 is the fallback the
+        // function's contract allows for, which direct I/O then refuses (and the caller falls
+        // back to ordinary writes).
+        let base = buf.as_ptr().align_offset(align);
+        let base = if base < align { base } else { 0 };
+        Out {
+            buf,
+            len: base,
+            base,
+            align,
         }
     }
 
     /// The bytes written.
     pub fn filled(&self) -> &[u8] {
-        self.buf.get(..self.len).unwrap_or_default()
+        self.buf.get(self.base..self.len).unwrap_or_default()
     }
 
     /// Number of bytes written.
     pub fn len(&self) -> usize {
-        self.len
+        self.len - self.base
     }
 
     /// True when nothing is written.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len == self.base
     }
 
     /// Forgets what was written (the room stays).
     pub fn clear(&mut self) {
-        self.len = 0;
+        self.len = self.base;
     }
 
     /// Keeps the first `n` bytes written.
     pub fn truncate(&mut self, n: usize) {
-        self.len = self.len.min(n);
+        self.len = self.len.min(self.base.saturating_add(n));
     }
 
     #[inline(always)]
@@ -109,7 +134,14 @@ impl Out {
     #[inline(never)]
     fn grow(&mut self, n: usize) {
         let want = (self.len + n).max(self.buf.len() * 2).max(4096);
-        self.buf.resize(want, 0);
+        if self.align > 1 {
+            // A reallocation would move the bytes to an address of any alignment.
+            let mut bigger = Out::aligned(want, self.align);
+            bigger.extend_from_slice(self.filled());
+            *self = bigger;
+        } else {
+            self.buf.resize(want, 0);
+        }
     }
 
     /// Makes sure at least `n` bytes of room are left.
@@ -127,9 +159,11 @@ impl Out {
         // mask changes nothing but tells the compiler that `len + N` cannot overflow, so the
         // one comparison below is the only test on the fast path (the slice's bounds check is
         // the same comparison).
-        let len = self.len & (isize::MAX as usize);
+        let mut len = self.len & (isize::MAX as usize);
         if len + N > self.buf.len() {
             self.grow(N);
+            // An aligned buffer's bytes may have moved to another offset.
+            len = self.len & (isize::MAX as usize);
         }
         self.buf
             .get_mut(len..len + N)
@@ -1207,7 +1241,7 @@ impl<'a> Obj<'a> {
         if self.out.len() == open {
             // No field.
             self.out.push(b'{');
-        } else if let Some(b) = self.out.buf.get_mut(open) {
+        } else if let Some(b) = self.out.buf.get_mut(self.out.base + open) {
             // Every method writes a later key's comma first.
             debug_assert_eq!(*b, b',');
             *b = b'{';
@@ -1299,6 +1333,40 @@ mod tests {
 
     /// Nested objects: empty, first or later in their parent, under a prepared or a general
     /// key, nested twice, and with a first field that takes the prepared fast path.
+    /// An aligned buffer (direct I/O) keeps its alignment and its bytes when it grows, from
+    /// every writer: fixed-size room, slices, and inside a nested object (whose opening
+    /// position must survive the move).
+    #[test]
+    fn aligned_buffers_stay_aligned_as_they_grow() {
+        let (o_key, x_key) = (Key::new("o"), Key::new("x"));
+        let write = |out: &mut Out| {
+            for i in 0..300u64 {
+                let mut o = Obj::new(out);
+                o.u64("i", i)
+                    .u64_k(&x_key, i * 7)
+                    .str("s", &"y".repeat(i as usize))
+                    .obj_k(&o_key, |n| {
+                        for j in 0..20 {
+                            n.u64_k(&x_key, j).hex("h", &[j as u8; 40]);
+                        }
+                    });
+                o.finish();
+            }
+        };
+        let mut plain = Out::default();
+        write(&mut plain);
+        let mut aligned = Out::aligned(16, 4096);
+        assert_eq!(aligned.filled().as_ptr().align_offset(4096), 0);
+        write(&mut aligned);
+        assert!(aligned.buf.len() > 4096 * 16, "it grew several times");
+        assert_eq!(aligned.filled().as_ptr().align_offset(4096), 0);
+        assert_eq!(aligned.filled(), plain.filled());
+        aligned.truncate(10);
+        assert_eq!(aligned.filled(), &plain.filled()[..10]);
+        aligned.clear();
+        assert!(aligned.is_empty() && aligned.filled().is_empty());
+    }
+
     #[test]
     fn nested_objects() {
         let (o_key, x_key) = (Key::new("o"), Key::new("x"));
