@@ -4,6 +4,8 @@
 pub mod cache;
 pub mod catalogue;
 pub mod decode;
+#[cfg(feature = "net")]
+pub mod direct;
 pub mod json;
 #[cfg(feature = "net")]
 pub mod net;

@@ -122,6 +122,12 @@ pub struct StreamArgs {
     /// `-` for standard output.
     #[arg(long, short, default_value = "-")]
     pub out: String,
+    /// Write --out FILE with direct I/O (O_DIRECT, Linux), from a writer thread, bypassing
+    /// the page cache: about a third less CPU per event at high rates. The file is written at
+    /// offsets the writer tracks, not in append mode: rotate it by renaming, not with
+    /// `copytruncate`. Falls back to ordinary writes where the filesystem refuses direct I/O.
+    #[arg(long)]
+    pub direct: bool,
     /// Also write the decrypted byte stream of each session (FILE, then FILE.2, ...) for
     /// `estreamer decode` and bug reports.
     #[arg(long, value_name = "FILE")]
@@ -220,7 +226,24 @@ pub fn stream(args: StreamArgs) -> Result<ExitCode, String> {
         None => Metadata::new(),
     };
     let render = args.render || args.metadata.is_some();
-    let out: Box<dyn Write> = if args.out == "-" {
+    let direct = if args.direct && args.out != "-" {
+        match crate::direct::DirectFile::open(std::path::Path::new(&args.out)) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                eprintln!(
+                    "estreamer: no direct I/O for {} ({e}): writing it the ordinary way",
+                    args.out
+                );
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let out: Box<dyn Write> = if direct.is_some() {
+        // The sink writes the file itself.
+        Box::new(io::sink())
+    } else if args.out == "-" {
         Box::new(io::stdout().lock())
     } else {
         // Appended to, never truncated: a restarted stream continues the same file, and the
@@ -234,6 +257,11 @@ pub fn stream(args: StreamArgs) -> Result<ExitCode, String> {
         )
     };
     let mut sink = JsonSink::new(out, render, &mut metadata).print_log();
+    if let Some(d) = direct {
+        sink = sink
+            .with_direct(d)
+            .map_err(|e| format!("cannot write {}: {e}", args.out))?;
+    }
     if io::stderr().is_terminal() {
         sink = sink.with_progress();
     }
@@ -281,7 +309,9 @@ pub fn stream(args: StreamArgs) -> Result<ExitCode, String> {
     if io::stderr().is_terminal() {
         eprintln!();
     }
+    let finished = sink.finish();
     drop(sink);
+    finished.map_err(|e| format!("cannot write {}: {e}", args.out))?;
     if let Some(p) = &args.metadata {
         crate::cache::save(p, &metadata)?;
     }
@@ -769,6 +799,9 @@ impl<S: connect::Sink> connect::Sink for CountingSink<'_, S> {
     }
     fn flush(&mut self) -> io::Result<()> {
         self.inner.flush()
+    }
+    fn sync(&mut self) -> io::Result<()> {
+        self.inner.sync()
     }
     fn raw(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.inner.raw(bytes)

@@ -16,6 +16,7 @@ use estreamer_codec::HeaderMode;
 use estreamer_codec::metadata::Metadata;
 
 use crate::decode::Renderer;
+use crate::direct::DirectFile;
 
 /// Flush the JSON buffer to the output when it grows past this.
 const FLUSH_AT: usize = 1 << 20;
@@ -24,6 +25,8 @@ const FLUSH_AT: usize = 1 << 20;
 pub struct JsonSink<'m, W: Write> {
     renderer: Renderer<'m>,
     out: W,
+    /// With [`with_direct`](Self::with_direct): the output file, and `out` is not used.
+    direct: Option<DirectFile>,
     raw: Option<RawFiles>,
     progress: Option<Progress>,
     /// Records written.
@@ -46,6 +49,7 @@ impl<'m, W: Write> JsonSink<'m, W> {
         JsonSink {
             renderer: Renderer::new(HeaderMode::Auto, render, metadata),
             out,
+            direct: None,
             raw: None,
             progress: None,
             records: 0,
@@ -64,6 +68,28 @@ impl<'m, W: Write> JsonSink<'m, W> {
             file: None,
         });
         self
+    }
+
+    /// Writes the JSON Lines into `file` (direct I/O, see [`crate::direct`]) instead of to
+    /// the sink's writer. Before the first record.
+    pub fn with_direct(mut self, mut file: DirectFile) -> io::Result<Self> {
+        file.start(&mut self.renderer)?;
+        self.direct = Some(file);
+        Ok(self)
+    }
+
+    /// Writes out everything rendered and stops the direct writer, if any (dropping the sink
+    /// without this loses what [`sync`](Sink::sync) has not written).
+    pub fn finish(&mut self) -> io::Result<()> {
+        match self.direct.take() {
+            Some(mut d) => {
+                d.sync(&mut self.renderer)?;
+                // The file holds it all now.
+                self.renderer.clear_pending();
+                d.close()
+            }
+            None => self.flush(),
+        }
     }
 
     /// Prints a progress line to stderr about once a second.
@@ -155,7 +181,9 @@ impl<W: Write> Sink for JsonSink<'_, W> {
         if let Some(ts) = r.data.archive_timestamp() {
             self.newest = self.newest.max(ts);
         }
-        if self.renderer.pending().len() >= FLUSH_AT {
+        if let Some(d) = &mut self.direct {
+            d.maybe_hand_over(&mut self.renderer)?;
+        } else if self.renderer.pending().len() >= FLUSH_AT {
             self.out.write_all(self.renderer.pending())?;
             self.renderer.clear_pending();
         }
@@ -163,7 +191,10 @@ impl<W: Write> Sink for JsonSink<'_, W> {
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        if !self.renderer.pending().is_empty() {
+        if self.direct.is_some() {
+            // Whole buffers went to the writer thread as they filled; the rest is written by
+            // `sync`, before the bookmark.
+        } else if !self.renderer.pending().is_empty() {
             self.out.write_all(self.renderer.pending())?;
             self.renderer.clear_pending();
         }
@@ -174,6 +205,13 @@ impl<W: Write> Sink for JsonSink<'_, W> {
             }
         }
         self.tick();
+        Ok(())
+    }
+
+    fn sync(&mut self) -> io::Result<()> {
+        if let Some(d) = &mut self.direct {
+            d.sync(&mut self.renderer)?;
+        }
         Ok(())
     }
 

@@ -62,9 +62,17 @@ pub enum StreamEvent {
 pub trait Sink {
     /// A record that is not a duplicate.
     fn record(&mut self, record: RecordRef<'_>) -> io::Result<()>;
-    /// Make every record accepted so far durable (write out buffered output). Called before
-    /// the bookmark is saved and before acknowledgements go to the server.
+    /// Pass on buffered output: called after each batch of records, before acknowledgements
+    /// go to the server. A sink may leave output in flight here when [`sync`](Self::sync)
+    /// completes it.
     fn flush(&mut self) -> io::Result<()>;
+    /// Make every record accepted so far durable in the output: called before each save of
+    /// the bookmark (at most every `bookmark_interval`) and when a session ends, so that the
+    /// bookmark never runs ahead of the output. Default: nothing beyond [`flush`](Self::flush),
+    /// which is always called first.
+    fn sync(&mut self) -> io::Result<()> {
+        Ok(())
+    }
     /// The decrypted bytes of the session as read, before decoding (default: ignored); for
     /// keeping a replayable copy.
     fn raw(&mut self, _bytes: &[u8]) -> io::Result<()> {
@@ -228,8 +236,15 @@ struct Resume {
 }
 
 impl Resume {
-    fn save(&mut self, force: bool, interval: Duration) -> io::Result<()> {
-        if !self.dirty || (!force && self.last_save.elapsed() < interval) {
+    /// Output, then the bookmark: flushes `sink`; when the bookmark is due (`force`, or
+    /// `interval` since the last save), syncs `sink` and saves the bookmark.
+    fn save<S: Sink>(&mut self, sink: &mut S, force: bool, interval: Duration) -> io::Result<()> {
+        sink.flush()?;
+        if !force && (!self.dirty || self.last_save.elapsed() < interval) {
+            return Ok(());
+        }
+        sink.sync()?;
+        if !self.dirty {
             return Ok(());
         }
         if let Some(p) = &self.path {
@@ -287,14 +302,12 @@ pub async fn run<S: Sink>(
         };
         let outcome = match outcome {
             None => {
-                sink.flush()?;
-                resume.save(true, opts.bookmark_interval)?;
+                resume.save(sink, true, opts.bookmark_interval)?;
                 break;
             }
             Some(o) => o,
         };
-        sink.flush()?;
-        resume.save(true, opts.bookmark_interval)?;
+        resume.save(sink, true, opts.bookmark_interval)?;
         let reason = match outcome {
             Ok(r) => {
                 let text = r.to_string();
@@ -420,9 +433,8 @@ async fn one_session<S: Sink>(
             Err(e) => return Err(SessionFailure::Io(e)),
         };
         // Durability order: output, bookmark, then acknowledgements.
-        sink.flush().map_err(SessionFailure::Io)?;
         resume
-            .save(false, opts.bookmark_interval)
+            .save(sink, false, opts.bookmark_interval)
             .map_err(SessionFailure::Io)?;
         let wrote = write_out(&mut wr, &mut session).await;
         if let Some(reason) = fatal {
