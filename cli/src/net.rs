@@ -122,10 +122,10 @@ pub struct StreamArgs {
     /// `-` for standard output.
     #[arg(long, short, default_value = "-")]
     pub out: String,
-    /// Write --out FILE with direct I/O (O_DIRECT, Linux), from a writer thread, bypassing
-    /// the page cache: about a third less CPU per event at high rates. The file is written at
-    /// offsets the writer tracks, not in append mode: rotate it by renaming, not with
-    /// `copytruncate`. Falls back to ordinary writes where the filesystem refuses direct I/O.
+    /// Write --out FILE with direct I/O (O_DIRECT, Linux) from a writer thread, not through
+    /// the page cache: much less kernel CPU per event at high rates. The file is written at
+    /// offsets the writer keeps, not in append mode: rotate it by renaming, never with
+    /// `copytruncate`. Where the filesystem refuses direct I/O it is written the ordinary way.
     #[arg(long)]
     pub direct: bool,
     /// Also write the decrypted byte stream of each session (FILE, then FILE.2, ...) for
