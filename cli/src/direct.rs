@@ -115,6 +115,15 @@ mod linux {
                 plain.read_exact_at(&mut head, pos)?;
                 first.extend_from_slice(&head);
             }
+            // A file cut in the middle of a line (a stream killed during a write) gets a line
+            // break first, so that the next record is a line of its own.
+            if len > 0 {
+                let mut last = [0u8];
+                plain.read_exact_at(&mut last, len - 1)?;
+                if last[0] != b'\n' {
+                    first.push(b'\n');
+                }
+            }
             let (jobs, inbox) = sync_channel::<Job>(DEPTH);
             let (outbox, done) = sync_channel(DEPTH + 1);
             let fallback = plain.try_clone()?;
@@ -390,13 +399,51 @@ mod tests {
         let dir = temp("continue");
         let path = dir.join("out.jsonl");
         // 5,000 bytes: one whole block and a partial one, which is read back and rewritten.
-        let head: Vec<u8> = (0..5000u32).map(|i| b'a' + (i % 26) as u8).collect();
+        let mut head: Vec<u8> = (0..4999u32).map(|i| b'a' + (i % 26) as u8).collect();
+        head.push(b'\n');
         std::fs::write(&path, &head).unwrap();
         let (n, _) = render_into(&path, 3, 10_000);
         let all = std::fs::read(&path).unwrap();
         assert_eq!(all.len(), head.len() + n);
         assert!(all.starts_with(&head));
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_file_cut_mid_line_gets_a_line_break_first() {
+        let dir = temp("cut");
+        for len in [3usize, 4096, 5000] {
+            let path = dir.join(format!("out-{len}.jsonl"));
+            let head = vec![b'x'; len];
+            std::fs::write(&path, &head).unwrap();
+            let mut md = Metadata::new();
+            let mut r = Renderer::new(HeaderMode::Auto, false, &mut md);
+            let mut file = DirectFile::open(&path).unwrap();
+            file.start(&mut r).unwrap();
+            r.message_pending(&first_message());
+            let line = r.pending().get(len % ALIGN + 1..).unwrap().to_vec();
+            file.sync(&mut r).unwrap();
+            file.close().unwrap();
+            let mut expected = head.clone();
+            expected.push(b'\n');
+            expected.extend_from_slice(&line);
+            assert!(std::fs::read(&path).unwrap() == expected, "{len}");
+            assert!(line.starts_with(b"{") && line.ends_with(b"\n"));
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    fn first_message() -> estreamer_codec::Message<'static> {
+        let bytes = synth(&SynthConfig {
+            target_bytes: 4096,
+            ..SynthConfig::DEFAULT
+        })
+        .bytes
+        .leak();
+        Messages::new(bytes, DecodeOptions::default())
+            .next()
+            .unwrap()
+            .unwrap()
     }
 
     #[test]
@@ -410,16 +457,7 @@ mod tests {
         let path = dir.join("out.jsonl");
         let mut md = Metadata::new();
         let mut r = Renderer::new(HeaderMode::Auto, false, &mut md);
-        let bytes = synth(&SynthConfig {
-            target_bytes: 4096,
-            ..SynthConfig::DEFAULT
-        })
-        .bytes;
-        let m = Messages::new(&bytes, DecodeOptions::default())
-            .next()
-            .unwrap()
-            .unwrap();
-        r.message_pending(&m);
+        r.message_pending(&first_message());
         // A renderer holding output: starting would lose it.
         let mut file = DirectFile::open(&path).unwrap();
         assert!(file.start(&mut r).is_err());
