@@ -545,3 +545,116 @@ impl Sink for TypeSink {
         }
     }
 }
+
+/// A sink that, like `estreamer stream --direct`, leaves output in flight on `flush` and makes
+/// it durable only on `sync`: the bookmark on disk must never name an archive second newer than
+/// what the sink had synced when the bookmark was written.
+#[derive(Default)]
+struct LazySink {
+    bookmark: std::path::PathBuf,
+    newest: u32,
+    synced: u32,
+    syncs: u64,
+    checks: u64,
+    records: u64,
+}
+
+impl LazySink {
+    fn check_bookmark(&mut self) {
+        if let Some(b) = estreamer_client::resume::Bookmark::load(&self.bookmark).unwrap() {
+            assert!(
+                b.archive_timestamp <= self.synced,
+                "the bookmark ({}) ran ahead of the synced output ({})",
+                b.archive_timestamp,
+                self.synced
+            );
+            self.checks += 1;
+        }
+    }
+}
+
+impl Sink for LazySink {
+    fn record(&mut self, r: RecordRef<'_>) -> io::Result<()> {
+        self.records += 1;
+        self.newest = self.newest.max(r.data.archive_timestamp().unwrap_or(0));
+        if self.records % 50 == 0 {
+            self.check_bookmark();
+        }
+        Ok(())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        // Output stays in flight.
+        self.check_bookmark();
+        Ok(())
+    }
+    fn sync(&mut self) -> io::Result<()> {
+        self.check_bookmark();
+        self.synced = self.newest;
+        self.syncs += 1;
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bookmark_never_runs_ahead_of_what_the_sink_synced() {
+    let setup = start(capture(1 << 20, 12), |c| {
+        c.bundle_records = 32;
+        c.faults = vec![Fault::DropAfter(700)];
+    })
+    .await;
+    let dir = std::env::temp_dir().join(format!("estreamer-lazy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bookmark");
+    let _ = std::fs::remove_file(&path);
+    let mut opts = options(&setup, &setup.pki.client, true);
+    opts.bookmark = Some(path.clone());
+    // A save after every batch: as many chances as possible to run ahead.
+    opts.bookmark_interval = Duration::ZERO;
+    let mut sink = LazySink {
+        bookmark: path.clone(),
+        ..LazySink::default()
+    };
+    let n = setup.expected.len() as u64;
+    let records = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let stop = {
+        let records = records.clone();
+        async move {
+            while records.load(std::sync::atomic::Ordering::Relaxed) < n {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+    };
+    struct Counting<'a>(&'a mut LazySink, Arc<std::sync::atomic::AtomicU64>);
+    impl Sink for Counting<'_> {
+        fn record(&mut self, r: RecordRef<'_>) -> io::Result<()> {
+            if r.data.archive_timestamp().unwrap_or(0) != 0 {
+                self.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            self.0.record(r)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            self.0.flush()
+        }
+        fn sync(&mut self) -> io::Result<()> {
+            self.0.sync()
+        }
+    }
+    let summary = connect::run(&opts, &mut Counting(&mut sink, records), stop)
+        .await
+        .unwrap();
+    assert_eq!(summary.sessions, 2, "the drop made a second session");
+    sink.check_bookmark();
+    assert_eq!(sink.synced, sink.newest, "the end synced everything");
+    let saved = estreamer_client::resume::Bookmark::load(&path)
+        .unwrap()
+        .unwrap();
+    assert_eq!(saved.archive_timestamp, sink.newest);
+    assert!(
+        sink.syncs > 10 && sink.checks > 50,
+        "{} syncs, {} checks",
+        sink.syncs,
+        sink.checks
+    );
+    setup.handle.shutdown().await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}
