@@ -2,10 +2,12 @@
 //! with backoff, keep the bookmark and drop duplicates.
 //!
 //! Order of durability (per batch of bytes read from the socket): every record of the batch
-//! goes to the sink; the sink flushes; then the bookmark is saved (at most every
-//! `bookmark_interval`, and always when a session ends and on shutdown); then the
-//! acknowledgements are written to the server. A record is acknowledged only after the sink
-//! has it, and the bookmark never runs ahead of the output.
+//! goes to the sink; the sink flushes; when the bookmark is due (at most every
+//! `bookmark_interval`, and always when a session ends and on shutdown) the sink syncs and
+//! then the bookmark is saved; then the acknowledgements are written to the server. A record
+//! is acknowledged only after the sink has it, and the bookmark never runs ahead of the
+//! output. When the server goes quiet with records the bookmark does not cover yet, the
+//! bookmark is saved (after a sync) `bookmark_interval` later without waiting for more data.
 
 use std::io;
 use std::net::SocketAddr;
@@ -403,9 +405,25 @@ async fn one_session<S: Sink>(
     // The plaintext is read straight into the session's decoder (no copy through a buffer of
     // our own), at most this much per read.
     const READ_CHUNK: usize = 256 * 1024;
+    let mut idle_until = tokio::time::Instant::now() + opts.idle_timeout;
     loop {
+        // Records the bookmark does not cover yet: wake after `bookmark_interval` even if the
+        // server goes quiet, so that the sink syncs and the bookmark is saved then, not when
+        // the next data or keep-alive comes (a sink like `stream --direct` holds output back
+        // until it syncs).
+        let wake = if resume.dirty {
+            idle_until.min(tokio::time::Instant::now() + opts.bookmark_interval)
+        } else {
+            idle_until
+        };
         let room = session.receive_room(READ_CHUNK);
-        let n = match tokio::time::timeout(opts.idle_timeout, rd.read(&mut *room)).await {
+        let n = match tokio::time::timeout_at(wake, rd.read(&mut *room)).await {
+            Err(_) if wake < idle_until => {
+                resume
+                    .save(sink, false, opts.bookmark_interval)
+                    .map_err(SessionFailure::Io)?;
+                continue;
+            }
             Err(_) => {
                 session.shutdown(Some(
                     "no data or keep-alive from the server within the idle timeout",
@@ -423,6 +441,7 @@ async fn one_session<S: Sink>(
             }
             Ok(Ok(n)) => n,
         };
+        idle_until = tokio::time::Instant::now() + opts.idle_timeout;
         summary.bytes += n as u64;
         sink.raw(room.get(..n).unwrap_or_default())
             .map_err(SessionFailure::Io)?;

@@ -658,3 +658,86 @@ async fn the_bookmark_never_runs_ahead_of_what_the_sink_synced() {
     setup.handle.shutdown().await;
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[derive(Default)]
+struct QuietState {
+    events: u64,
+    newest: u32,
+    synced: u32,
+}
+
+struct QuietSink(Arc<Mutex<QuietState>>);
+
+impl Sink for QuietSink {
+    fn record(&mut self, r: RecordRef<'_>) -> io::Result<()> {
+        let mut s = self.0.lock().unwrap();
+        let ts = r.data.archive_timestamp().unwrap_or(0);
+        if ts != 0 {
+            s.events += 1;
+            s.newest = s.newest.max(ts);
+        }
+        Ok(())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn sync(&mut self) -> io::Result<()> {
+        let mut s = self.0.lock().unwrap();
+        s.synced = s.newest;
+        Ok(())
+    }
+}
+
+/// The server sends everything at once and then goes quiet (no keep-alives for a minute): the
+/// sink is synced and the bookmark saved `bookmark_interval` after the last records, while
+/// the session is still up, not only when more data comes or the session ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quiet_server_still_gets_the_output_synced_and_the_bookmark_saved() {
+    let setup = start(capture(64 << 10, 13), |c| {
+        c.keepalive = Duration::from_secs(60);
+    })
+    .await;
+    let dir = std::env::temp_dir().join(format!("estreamer-quiet-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bookmark");
+    let _ = std::fs::remove_file(&path);
+    let mut opts = options(&setup, &setup.pki.client, true);
+    opts.bookmark = Some(path.clone());
+    opts.bookmark_interval = Duration::from_millis(300);
+    let state = Arc::new(Mutex::new(QuietState::default()));
+    let n = setup.expected.len() as u64;
+    let in_time = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stop = {
+        let (state, path, in_time) = (state.clone(), path.clone(), in_time.clone());
+        async move {
+            for _ in 0..500 {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                let (events, newest, synced) = {
+                    let s = state.lock().unwrap();
+                    (s.events, s.newest, s.synced)
+                };
+                let saved = estreamer_client::resume::Bookmark::load(&path)
+                    .ok()
+                    .flatten()
+                    .map(|b| b.archive_timestamp);
+                if events >= n && synced == newest && saved == Some(newest) {
+                    in_time.store(true, std::sync::atomic::Ordering::Relaxed);
+                    return;
+                }
+            }
+        }
+    };
+    let started = std::time::Instant::now();
+    let summary = connect::run(&opts, &mut QuietSink(state.clone()), stop)
+        .await
+        .unwrap();
+    assert!(
+        in_time.load(std::sync::atomic::Ordering::Relaxed),
+        "synced and saved while the session was quiet ({:?})",
+        started.elapsed()
+    );
+    assert_eq!(summary.sessions, 1);
+    assert!(started.elapsed() < Duration::from_secs(8));
+    setup.handle.shutdown().await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}
