@@ -93,13 +93,7 @@ fn certs_serve_doctor_stream_and_resume() {
         c
     };
 
-    // How many records the served capture holds: decode it ourselves.
-    let capture = exe()
-        .args(["synth", "--size", "512K"])
-        .output()
-        .unwrap()
-        .stdout;
-    let expected = decode_records(&capture);
+    let expected = served_records("512K");
 
     // First run: everything, through the server's one connection drop (at 300 records).
     let jsonl = dir.join("out.jsonl");
@@ -195,12 +189,7 @@ fn stream_direct_writes_what_the_ordinary_output_writes() {
     let pki = dir.join("pki");
     let out = exe().args(["certs", "--out"]).arg(&pki).output().unwrap();
     assert!(out.status.success());
-    let capture = exe()
-        .args(["synth", "--size", "3M"])
-        .output()
-        .unwrap()
-        .stdout;
-    let expected = decode_records(&capture);
+    let expected = served_records("3M");
     // 5,000 bytes that end in the middle of a line (as a stream killed during a write leaves
     // a file): one whole 4 KiB block and a partial one. Both outputs add a line break first.
     let head = format!("{{\"before\":\"{}\"}}\n{{\"cut", "x".repeat(4981));
@@ -269,6 +258,16 @@ fn stream_direct_writes_what_the_ordinary_output_writes() {
     assert!(plain.len() > 4000, "{}", plain.len());
     assert!(plain == direct, "the same events");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// How many records `serve --synth-size SIZE` serves: the synthesized capture, decoded here.
+fn served_records(size: &str) -> u64 {
+    let capture = exe()
+        .args(["synth", "--size", size])
+        .output()
+        .unwrap()
+        .stdout;
+    decode_records(&capture)
 }
 
 fn decode_records(capture: &[u8]) -> u64 {

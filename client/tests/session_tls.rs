@@ -151,6 +151,15 @@ fn options(
     o
 }
 
+/// A fresh directory for a test's bookmark, and the bookmark's path in it (not created).
+fn temp_bookmark(name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("estreamer-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bookmark");
+    let _ = std::fs::remove_file(&path);
+    (dir, path)
+}
+
 /// Resolves once `cond` holds for what the sink saw (or after 60 s, to fail visibly).
 async fn until(sink: &TestSink, cond: impl Fn(&Seen) -> bool) {
     for _ in 0..3000 {
@@ -405,10 +414,7 @@ async fn keep_alives_while_idle_and_an_error_from_the_server() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bookmark_file_resumes_a_restarted_client_without_duplicates() {
     let setup = start(capture(1 << 20, 10), |c| c.bundle_records = 64).await;
-    let dir = std::env::temp_dir().join(format!("estreamer-resume-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("bookmark");
-    let _ = std::fs::remove_file(&path);
+    let (dir, path) = temp_bookmark("resume");
     let n = setup.expected.len();
 
     // First run: stop (as Ctrl-C) after about a third.
@@ -602,10 +608,7 @@ async fn the_bookmark_never_runs_ahead_of_what_the_sink_synced() {
         c.faults = vec![Fault::DropAfter(700)];
     })
     .await;
-    let dir = std::env::temp_dir().join(format!("estreamer-lazy-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("bookmark");
-    let _ = std::fs::remove_file(&path);
+    let (dir, path) = temp_bookmark("lazy");
     let mut opts = options(&setup, &setup.pki.client, true);
     opts.bookmark = Some(path.clone());
     // A save after every batch: as many chances as possible to run ahead.
@@ -697,10 +700,7 @@ async fn a_quiet_server_still_gets_the_output_synced_and_the_bookmark_saved() {
         c.keepalive = Duration::from_secs(60);
     })
     .await;
-    let dir = std::env::temp_dir().join(format!("estreamer-quiet-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("bookmark");
-    let _ = std::fs::remove_file(&path);
+    let (dir, path) = temp_bookmark("quiet");
     let mut opts = options(&setup, &setup.pki.client, true);
     opts.bookmark = Some(path.clone());
     opts.bookmark_interval = Duration::from_millis(300);
