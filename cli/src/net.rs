@@ -238,6 +238,11 @@ pub fn stream(args: StreamArgs) -> Result<ExitCode, String> {
             }
         }
     } else {
+        if args.direct {
+            eprintln!(
+                "estreamer: --direct applies to --out FILE; standard output is written the ordinary way"
+            );
+        }
         None
     };
     let out: Box<dyn Write> = if direct.is_some() {
