@@ -83,8 +83,11 @@ impl Out {
     }
 
     /// An empty buffer with `n` bytes of room whose written bytes start at an address that is
-    /// a multiple of `align` (a power of two; the allocation is `align` bytes larger).
+    /// a multiple of `align` (rounded up to a power of two; the allocation is `align` bytes
+    /// larger).
     pub fn aligned(n: usize, align: usize) -> Out {
+        // (`align_offset` needs a power of two.)
+        let align = align.max(1).next_power_of_two();
         let buf = vec![0; n + align];
         // `align_offset` of a byte pointer is always below `align`; 0 is the fallback the
         // function's contract allows for, which direct I/O then refuses (and the caller falls
