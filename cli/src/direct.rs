@@ -267,6 +267,9 @@ mod linux {
                     .is_err_and(|e| e.raw_os_error() == Some(libc::EINVAL))
                 {
                     use_direct = false;
+                    eprintln!(
+                        "estreamer: direct writes refused (EINVAL): writing the file the ordinary way from here on"
+                    );
                 }
             }
             if !use_direct {
