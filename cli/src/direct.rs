@@ -28,8 +28,24 @@
 //! (rename it and restart instead); and a filesystem that refuses direct writes (`EINVAL`)
 //! gets ordinary writes at the same offsets instead, from then on.
 
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
 #[cfg(not(target_os = "linux"))]
-use {crate::decode::Renderer, std::io, std::path::Path};
+use {crate::decode::Renderer, std::path::Path};
+
+/// True when `file` is a regular file whose last byte is not a line break: a stream killed
+/// during a write left its last line cut short. The next record must then start with a line
+/// break of its own (both `stream` outputs do this; nothing in the file is removed).
+pub fn ends_mid_line(mut file: &File) -> io::Result<bool> {
+    let meta = file.metadata()?;
+    if !meta.is_file() || meta.len() == 0 {
+        return Ok(false);
+    }
+    file.seek(SeekFrom::Start(meta.len() - 1))?;
+    let mut last = [0u8];
+    file.read_exact(&mut last)?;
+    Ok(last[0] != b'\n')
+}
 
 #[cfg(target_os = "linux")]
 pub use linux::DirectFile;
@@ -115,14 +131,8 @@ mod linux {
                 plain.read_exact_at(&mut head, pos)?;
                 first.extend_from_slice(&head);
             }
-            // A file cut in the middle of a line (a stream killed during a write) gets a line
-            // break first, so that the next record is a line of its own.
-            if len > 0 {
-                let mut last = [0u8];
-                plain.read_exact_at(&mut last, len - 1)?;
-                if last[0] != b'\n' {
-                    first.push(b'\n');
-                }
+            if super::ends_mid_line(&plain)? {
+                first.push(b'\n');
             }
             let (jobs, inbox) = sync_channel::<Job>(DEPTH);
             let (outbox, done) = sync_channel(DEPTH + 1);

@@ -259,7 +259,9 @@ pub fn stream(args: StreamArgs) -> Result<ExitCode, String> {
             .read(true)
             .open(&args.out)
             .map_err(|e| format!("cannot open {}: {e}", args.out))?;
-        end_the_last_line(&mut file).map_err(|e| format!("cannot write {}: {e}", args.out))?;
+        crate::direct::ends_mid_line(&file)
+            .and_then(|cut| if cut { file.write_all(b"\n") } else { Ok(()) })
+            .map_err(|e| format!("cannot write {}: {e}", args.out))?;
         Box::new(file)
     };
     let mut sink = JsonSink::new(out, render, &mut metadata).print_log();
@@ -787,24 +789,6 @@ impl EventCounter {
     fn add(&self) {
         self.0.set(self.0.get() + 1);
     }
-}
-
-/// A regular file cut in the middle of a line (a stream killed during a write) gets a line
-/// break, so that the next record is a line of its own (`stream --direct` does the same).
-fn end_the_last_line(file: &mut std::fs::File) -> io::Result<()> {
-    use std::io::{Read, Seek, SeekFrom};
-    let meta = file.metadata()?;
-    if !meta.is_file() || meta.len() == 0 {
-        return Ok(());
-    }
-    file.seek(SeekFrom::Start(meta.len() - 1))?;
-    let mut last = [0u8];
-    file.read_exact(&mut last)?;
-    if last[0] != b'\n' {
-        // Append mode: written at the end wherever the position is.
-        file.write_all(b"\n")?;
-    }
-    Ok(())
 }
 
 /// Counts records (`all`) or event records on their way to the JSON sink.
