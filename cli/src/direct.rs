@@ -23,10 +23,24 @@
 //! * An existing file is continued: its last partial block is read back into the first
 //!   buffer, which begins at the block's offset.
 //!
-//! Consequences (also in `estreamer stream --help`): the file is written at offsets the
-//! writer tracks, not in append mode, so rotating it with `copytruncate` would leave a hole
-//! (rename it and restart instead); and a filesystem that refuses direct writes (`EINVAL`)
-//! gets ordinary writes at the same offsets instead, from then on.
+//! Rotation: the file is written at offsets the writer tracks, not in append mode, so a file
+//! truncated under it (logrotate's `copytruncate`) would get a hole of zeros up to the next
+//! write's offset. Before every write (each buffer the writer thread takes, and each sync) the
+//! file's length is checked against what was written; when it is shorter, the stream goes on
+//! at the file's new end (the private `Placement` does the arithmetic):
+//!
+//! * Bytes written before the truncation are never written again: they belong to the rotated
+//!   copy.
+//! * When the truncation cut a line (the writer thread writes whole blocks, not whole lines),
+//!   the rest of that line is dropped too, so the new file starts with a whole line. That one
+//!   event is then only in the rotated copy, cut short. Bytes written between logrotate's copy
+//!   and its truncation are lost, as with every writer under `copytruncate`.
+//! * Until the next sync, writes go through the page cache (the new offsets are no longer
+//!   aligned to the buffers); the sync then re-aligns the buffers to the new file (its partial
+//!   last block read back, as on open), and direct writes resume.
+//!
+//! A filesystem that refuses direct writes (`EINVAL`) gets ordinary writes at the same offsets
+//! instead, from then on.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -66,6 +80,7 @@ mod linux {
     use std::os::unix::fs::{FileExt, OpenOptionsExt};
     use std::path::Path;
     use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+    use std::sync::{Arc, Mutex, MutexGuard};
     use std::thread::JoinHandle;
 
     use super::{ALIGN, CHUNK};
@@ -80,6 +95,133 @@ mod linux {
     /// the one the renderer fills.
     const DEPTH: usize = 3;
 
+    /// Where the renderer's offsets land in the file, and what has been written: the part of
+    /// the direct writer that follows a truncation of the file (module documentation,
+    /// "Rotation"). Offsets the renderer assigns ([`DirectFile`]'s `pos`, each [`Job`]'s `at`)
+    /// are *logical*; logical offset `x >= floor` is at file offset `x - floor + phys_floor`.
+    /// Both are 0 until a truncation, and again after the re-alignment at the next sync.
+    #[derive(Debug)]
+    pub(super) struct Placement {
+        /// Logical end of everything written (or dropped after a truncation).
+        written: u64,
+        /// Logical offset below which nothing is written again.
+        floor: u64,
+        /// File offset of logical `floor`.
+        phys_floor: u64,
+        /// The last byte written is a line break (or nothing has been written).
+        ends_line: bool,
+        /// A truncation cut a line: drop bytes up to and including the next line break.
+        skip_line: bool,
+        /// Truncations seen.
+        truncations: u64,
+    }
+
+    /// Which bytes of a write go where (from [`Placement::plan`]).
+    #[derive(Debug, PartialEq, Eq)]
+    pub(super) struct Plan {
+        /// Leading bytes not to write (written before a truncation, or the rest of a cut line).
+        pub(super) skip: usize,
+        /// File offset of the first byte written.
+        pub(super) at: u64,
+        /// The write may be direct: nothing skipped and the file offset still aligned.
+        pub(super) direct: bool,
+    }
+
+    impl Placement {
+        /// A file of `len` bytes, whose last byte is a line break (`ends_line`) or not.
+        pub(super) fn new(len: u64, ends_line: bool) -> Placement {
+            Placement {
+                written: len,
+                floor: 0,
+                phys_floor: 0,
+                ends_line,
+                skip_line: false,
+                truncations: 0,
+            }
+        }
+
+        /// File offset of logical offset `x` (`x >= floor`).
+        fn phys(&self, x: u64) -> u64 {
+            x.saturating_sub(self.floor).saturating_add(self.phys_floor)
+        }
+
+        /// Logical and file offsets are the same again (no truncation since the last sync).
+        pub(super) fn aligned(&self) -> bool {
+            self.floor == self.phys_floor
+        }
+
+        /// Plans writing `bytes`, which the renderer placed at logical offset `at`, into a file
+        /// that is `file_len` bytes long now. A file shorter than what was written has been
+        /// truncated: the stream goes on at its end (module documentation). `None`: nothing of
+        /// `bytes` is to be written.
+        pub(super) fn plan(&mut self, file_len: u64, at: u64, bytes: &[u8]) -> Option<Plan> {
+            if file_len < self.phys(self.written) {
+                self.floor = self.written;
+                self.phys_floor = file_len;
+                self.skip_line = !self.ends_line;
+                self.truncations += 1;
+            }
+            let end = at.saturating_add(bytes.len() as u64);
+            self.written = self.written.max(end);
+            let mut start = at.max(self.floor);
+            if start >= end {
+                return None;
+            }
+            if self.skip_line {
+                let from = usize::try_from(start - at).ok()?;
+                match bytes
+                    .get(from..)
+                    .and_then(|b| b.iter().position(|&c| c == b'\n'))
+                {
+                    Some(i) => {
+                        start += i as u64 + 1;
+                        self.skip_line = false;
+                    }
+                    None => start = end,
+                }
+                // The dropped bytes take no room in the file: it goes on where it ends.
+                self.floor = start;
+                if start >= end {
+                    return None;
+                }
+            }
+            let skip = usize::try_from(start - at).ok()?;
+            self.ends_line = bytes.last() == Some(&b'\n');
+            Some(Plan {
+                skip,
+                at: self.phys(start),
+                direct: skip == 0 && self.phys(at) % ALIGN as u64 == 0,
+            })
+        }
+
+        /// After a sync that found the offsets moved: the file's end, and the offset of its
+        /// last partial block, where the renderer's next buffer begins. Logical offsets are file
+        /// offsets from here on.
+        pub(super) fn realign(&mut self) -> (u64, u64) {
+            let end = self.phys(self.written);
+            let base = end & !(ALIGN as u64 - 1);
+            // A line still being dropped: nothing below `end` is written again.
+            let floor = if self.skip_line { end } else { 0 };
+            self.written = end;
+            self.floor = floor;
+            self.phys_floor = floor;
+            (base, end)
+        }
+    }
+
+    fn lock(p: &Mutex<Placement>) -> io::Result<MutexGuard<'_, Placement>> {
+        p.lock().map_err(|_| gone())
+    }
+
+    /// Says so on standard error when `p` has seen a truncation since `before`.
+    fn report_truncation(p: &Placement, before: u64) {
+        if p.truncations > before {
+            eprintln!(
+                "estreamer: the output file was truncated (rotated with copytruncate?): continuing at its new end"
+            );
+        }
+    }
+
     struct Job {
         buf: Out,
         /// Bytes of `buf` to write: a multiple of [`ALIGN`].
@@ -93,8 +235,11 @@ mod linux {
         first: Option<Out>,
         /// For the partial last block, reading it back, and the fallback of the writer thread.
         plain: File,
-        /// File offset of the first byte of the renderer's buffer: a multiple of [`ALIGN`].
+        /// Logical offset of the first byte of the renderer's buffer (a multiple of [`ALIGN`]);
+        /// the file offset too, except between a truncation and the next sync.
         pos: u64,
+        /// Shared with the writer thread, which holds it while it writes.
+        pub(super) placement: Arc<Mutex<Placement>>,
         jobs: Option<SyncSender<Job>>,
         done: Receiver<(Out, io::Result<()>)>,
         in_flight: usize,
@@ -131,19 +276,23 @@ mod linux {
                 plain.read_exact_at(&mut head, pos)?;
                 first.extend_from_slice(&head);
             }
-            if super::ends_mid_line(&plain)? {
+            let cut = super::ends_mid_line(&plain)?;
+            if cut {
                 first.push(b'\n');
             }
+            let placement = Arc::new(Mutex::new(Placement::new(len, !cut)));
             let (jobs, inbox) = sync_channel::<Job>(DEPTH);
             let (outbox, done) = sync_channel(DEPTH + 1);
             let fallback = plain.try_clone()?;
+            let shared = Arc::clone(&placement);
             let worker = std::thread::Builder::new()
                 .name("estreamer-out".into())
-                .spawn(move || write_jobs(direct, fallback, inbox, outbox))?;
+                .spawn(move || write_jobs(direct, fallback, &shared, inbox, outbox))?;
             Ok(DirectFile {
                 first: Some(first),
                 plain,
                 pos,
+                placement,
                 jobs: Some(jobs),
                 done,
                 in_flight: 0,
@@ -210,16 +359,43 @@ mod linux {
         }
 
         /// Makes the file hold everything the renderer wrote: hands over the whole blocks, waits
-        /// for the writer thread, then writes the partial last block the ordinary way.
+        /// for the writer thread, then writes the partial last block the ordinary way. After a
+        /// truncation of the file, re-aligns the renderer's buffer to the file's new end.
         pub fn sync(&mut self, renderer: &mut Renderer<'_>) -> io::Result<()> {
             self.hand_over(renderer)?;
+            self.drain()?;
+            let placement = Arc::clone(&self.placement);
+            let mut p = lock(&placement)?;
+            let before = p.truncations;
+            let tail = renderer.pending();
+            let len = self.plain.metadata()?.len();
+            if let Some(plan) = p.plan(len, self.pos, tail) {
+                self.plain
+                    .write_all_at(tail.get(plan.skip..).unwrap_or_default(), plan.at)?;
+            }
+            report_truncation(&p, before);
+            if !p.aligned() {
+                let (base, end) = p.realign();
+                let mut next = self
+                    .spare
+                    .pop()
+                    .unwrap_or_else(|| Out::aligned(CHUNK + SLACK, ALIGN));
+                next.clear();
+                let mut head = vec![0u8; usize::try_from(end - base).unwrap_or(0)];
+                self.plain.read_exact_at(&mut head, base)?;
+                next.extend_from_slice(&head);
+                renderer.swap_pending(&mut next);
+                self.spare.push(next);
+                self.pos = base;
+            }
+            Ok(())
+        }
+
+        /// Waits until the writer thread has written every buffer handed to it.
+        pub(super) fn drain(&mut self) -> io::Result<()> {
             while self.in_flight > 0 {
                 let buf = self.wait_one()?;
                 self.spare.push(buf);
-            }
-            let tail = renderer.pending();
-            if !tail.is_empty() {
-                self.plain.write_all_at(tail, self.pos)?;
             }
             Ok(())
         }
@@ -258,37 +434,64 @@ mod linux {
         io::Error::other("the output writer thread stopped")
     }
 
-    /// The writer thread: each job's bytes at its offset, with `direct`; with `fallback` (no
-    /// `O_DIRECT`) from the first `EINVAL` on, for a filesystem or buffer that refuses direct I/O.
+    /// The writer thread: each job's bytes where `placement` puts them, with `direct`; with
+    /// `fallback` (no `O_DIRECT`) where the placement rules direct I/O out (after a truncation,
+    /// until the next sync), and from the first `EINVAL` on, for a filesystem or buffer that
+    /// refuses direct I/O.
     fn write_jobs(
         direct: File,
         fallback: File,
+        placement: &Mutex<Placement>,
         inbox: Receiver<Job>,
         outbox: SyncSender<(Out, io::Result<()>)>,
     ) {
         let mut use_direct = true;
         for job in inbox {
             let bytes = job.buf.filled().get(..job.n).unwrap_or_default();
-            let mut result = Err(io::Error::from(io::ErrorKind::InvalidInput));
-            if use_direct {
-                result = direct.write_all_at(bytes, job.at);
-                if result
-                    .as_ref()
-                    .is_err_and(|e| e.raw_os_error() == Some(libc::EINVAL))
-                {
-                    use_direct = false;
-                    eprintln!(
-                        "estreamer: direct writes refused (EINVAL): writing the file the ordinary way from here on"
-                    );
-                }
-            }
-            if !use_direct {
-                result = fallback.write_all_at(bytes, job.at);
-            }
+            let result = write_job(
+                &direct,
+                &fallback,
+                placement,
+                &mut use_direct,
+                job.at,
+                bytes,
+            );
             if outbox.send((job.buf, result)).is_err() {
                 return;
             }
         }
+    }
+
+    fn write_job(
+        direct: &File,
+        fallback: &File,
+        placement: &Mutex<Placement>,
+        use_direct: &mut bool,
+        at: u64,
+        bytes: &[u8],
+    ) -> io::Result<()> {
+        let mut p = lock(placement)?;
+        let before = p.truncations;
+        let plan = p.plan(fallback.metadata()?.len(), at, bytes);
+        report_truncation(&p, before);
+        let Some(plan) = plan else {
+            return Ok(());
+        };
+        let bytes = bytes.get(plan.skip..).unwrap_or_default();
+        if plan.direct && *use_direct {
+            let result = direct.write_all_at(bytes, plan.at);
+            if !result
+                .as_ref()
+                .is_err_and(|e| e.raw_os_error() == Some(libc::EINVAL))
+            {
+                return result;
+            }
+            *use_direct = false;
+            eprintln!(
+                "estreamer: direct writes refused (EINVAL): writing the file the ordinary way from here on"
+            );
+        }
+        fallback.write_all_at(bytes, plan.at)
     }
 }
 
@@ -338,6 +541,7 @@ mod tests {
     use estreamer_codec::{DecodeOptions, HeaderMode, Messages};
     use estreamer_synth::{SynthConfig, synth};
 
+    use super::linux::{Placement, Plan};
     use super::{ALIGN, CHUNK, DirectFile};
     use crate::decode::Renderer;
 
@@ -457,6 +661,238 @@ mod tests {
             .next()
             .unwrap()
             .unwrap()
+    }
+
+    #[test]
+    fn placement_follows_a_truncated_file_to_its_new_end() {
+        let block = vec![b'x'; ALIGN];
+        // Untouched: every write where the renderer put it, direct.
+        let mut p = Placement::new(0, true);
+        let plan = p.plan(0, 0, &block);
+        assert_eq!(
+            plan,
+            Some(Plan {
+                skip: 0,
+                at: 0,
+                direct: true
+            })
+        );
+        assert!(p.aligned());
+
+        // Truncated to 0 after 8,192 bytes that ended with a line break: the next block goes
+        // to offset 0, still direct (the new offset is aligned too).
+        let mut p = Placement::new(2 * ALIGN as u64, true);
+        let plan = p.plan(0, 2 * ALIGN as u64, &block);
+        assert_eq!(
+            plan,
+            Some(Plan {
+                skip: 0,
+                at: 0,
+                direct: true
+            })
+        );
+        assert!(!p.aligned());
+        // The next one follows it, at 4096.
+        let plan = p.plan(ALIGN as u64, 3 * ALIGN as u64, &block);
+        assert_eq!(
+            plan,
+            Some(Plan {
+                skip: 0,
+                at: ALIGN as u64,
+                direct: true
+            })
+        );
+
+        // Truncated after 5,000 bytes ending mid-line. The next write starts at 4,096 (the
+        // partial block, rewritten): its first 904 bytes were written before the truncation,
+        // and the cut line goes on to the line break at 5,009; the file starts after it.
+        let mut p = Placement::new(5000, false);
+        let mut bytes = vec![b'y'; ALIGN];
+        bytes[5009 - ALIGN] = b'\n';
+        let plan = p.plan(0, ALIGN as u64, &bytes);
+        assert_eq!(
+            plan,
+            Some(Plan {
+                skip: 5010 - ALIGN,
+                at: 0,
+                direct: false
+            })
+        );
+        // And the file goes on after those 3,182 bytes, by ordinary writes.
+        let plan = p.plan(3182, 2 * ALIGN as u64, &block);
+        assert_eq!(
+            plan,
+            Some(Plan {
+                skip: 0,
+                at: 3182,
+                direct: false
+            })
+        );
+        // A sync re-aligns: the file ends at 7,278; the renderer's next buffer begins at the
+        // block at 4,096, and logical offsets are file offsets again.
+        assert_eq!(p.realign(), (ALIGN as u64, 7278));
+        assert!(p.aligned());
+        let plan = p.plan(7278, ALIGN as u64, &vec![b'z'; 2 * ALIGN]);
+        assert_eq!(
+            plan,
+            Some(Plan {
+                skip: 0,
+                at: ALIGN as u64,
+                direct: true
+            })
+        );
+
+        // A cut line longer than a write: nothing is written until its line break.
+        let mut p = Placement::new(100, false);
+        assert_eq!(p.plan(0, 0, &[b'y'; 200]), None);
+        assert_eq!(p.plan(0, 200, &block), None);
+        let mut tail = b"end of the cut line\n{\"next\":1}\n".to_vec();
+        let plan = p.plan(0, 200 + ALIGN as u64, &tail);
+        assert_eq!(
+            plan,
+            Some(Plan {
+                skip: 20,
+                at: 0,
+                direct: false
+            })
+        );
+        // Nothing written before the truncation is written again, even when a buffer holds it.
+        tail.truncate(20);
+        assert_eq!(p.plan(11, 200 + ALIGN as u64, &tail), None);
+
+        // A file longer than what was written (someone appended) is not a truncation.
+        let mut p = Placement::new(10, true);
+        let plan = p.plan(50, 0, &block);
+        assert_eq!(
+            plan,
+            Some(Plan {
+                skip: 0,
+                at: 0,
+                direct: true
+            })
+        );
+    }
+
+    /// Where a rotation happens, relative to the writer thread and the syncs.
+    #[derive(Clone, Copy, Debug)]
+    enum Rotate {
+        /// After the writer thread wrote its whole blocks, without a sync: the file ends
+        /// mid-line (almost always); the writer thread finds the truncation.
+        AfterDrain,
+        /// After a sync (the file ends with a whole line); the writer thread finds it.
+        AfterSync,
+        /// After a sync, and found by the next sync, before any other write.
+        BetweenSyncs,
+    }
+
+    /// Renders a synthesized stream through a [`DirectFile`] and rotates the file the way
+    /// logrotate's `copytruncate` does (copy, then truncate to 0) after the messages given.
+    /// Returns the rotated copies, the final file, and what an ordinary renderer wrote.
+    fn render_rotating(
+        path: &std::path::Path,
+        rotations: &[(usize, Rotate)],
+    ) -> (Vec<Vec<u8>>, Vec<u8>) {
+        // Small bundles: many messages, several buffer hand-overs between syncs.
+        let bytes = synth(&SynthConfig {
+            seed: 11,
+            target_bytes: 6 << 20,
+            min_bundle_messages: 5,
+            max_bundle_messages: 20,
+            ..SynthConfig::DEFAULT
+        })
+        .bytes;
+        let (mut md, mut md_ref) = (Metadata::new(), Metadata::new());
+        let mut r = Renderer::new(HeaderMode::Auto, true, &mut md);
+        let mut reference = Renderer::new(HeaderMode::Auto, true, &mut md_ref);
+        let mut expected = Vec::new();
+        let mut file = DirectFile::open(path).unwrap();
+        file.start(&mut r).unwrap();
+        let mut files = Vec::new();
+        let rotate = |files: &mut Vec<Vec<u8>>| {
+            files.push(std::fs::read(path).unwrap());
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .unwrap()
+                .set_len(0)
+                .unwrap();
+        };
+        let messages = Messages::new(&bytes, DecodeOptions::default()).map_while(Result::ok);
+        for (i, m) in messages.enumerate() {
+            r.message_pending(&m);
+            reference.message(&mut expected, &m);
+            file.maybe_hand_over(&mut r).unwrap();
+            for &(_, how) in rotations.iter().filter(|(at, _)| *at == i) {
+                match how {
+                    Rotate::AfterDrain => file.drain().unwrap(),
+                    Rotate::AfterSync | Rotate::BetweenSyncs => file.sync(&mut r).unwrap(),
+                }
+                rotate(&mut files);
+                if let Rotate::BetweenSyncs = how {
+                    file.sync(&mut r).unwrap();
+                    assert!(file.placement.lock().unwrap().aligned());
+                    assert!(std::fs::read(path).unwrap().is_empty());
+                }
+            }
+            if i % 150 == 149 {
+                file.sync(&mut r).unwrap();
+            }
+        }
+        file.sync(&mut r).unwrap();
+        assert!(file.placement.lock().unwrap().aligned());
+        file.close().unwrap();
+        files.push(std::fs::read(path).unwrap());
+        (files, expected)
+    }
+
+    #[test]
+    fn a_file_truncated_by_copytruncate_goes_on_at_its_new_end() {
+        let dir = temp("rotate");
+        let path = dir.join("out.jsonl");
+        use Rotate::*;
+        // Buffers go to the writer thread about every 60 messages (the first after message 55),
+        // syncs after every 150th. So: the drains at 70, 370 and 700 leave a file that ends
+        // mid-line; at 430 the writer thread has found the truncation at 370 (at the hand-over
+        // after message 415) and written on at the new offsets, and the sync after message 449
+        // finds the second truncation, again mid-line; the syncs at 160 and 610 leave a whole
+        // line, and the writer thread finds those truncations; at 300 the sync right after
+        // finds it.
+        let rotations = [
+            (70, AfterDrain),
+            (160, AfterSync),
+            (300, BetweenSyncs),
+            (370, AfterDrain),
+            (430, AfterDrain),
+            (610, AfterSync),
+            (700, AfterDrain),
+        ];
+        let (files, expected) = render_rotating(&path, &rotations);
+        assert_eq!(files.len(), rotations.len() + 1);
+        // Read in order, the files hold the ordinary output, except the rest of each line a
+        // rotation cut: every file starts with a whole line, and no file holds a zero byte
+        // (a hole).
+        let mut rest = &expected[..];
+        let mut cut = 0;
+        for (i, f) in files.iter().enumerate() {
+            assert!(!f.contains(&0), "file {i} has a hole");
+            assert!(f.is_empty() || f.starts_with(b"{"), "file {i}");
+            assert!(
+                rest.starts_with(f),
+                "file {i} is not the ordinary output's next part"
+            );
+            rest = rest.get(f.len()..).unwrap();
+            if !f.is_empty() && !f.ends_with(b"\n") {
+                let nl = rest.iter().position(|&c| c == b'\n').unwrap();
+                rest = rest.get(nl + 1..).unwrap();
+                cut += 1;
+            }
+        }
+        assert!(rest.is_empty(), "{} bytes missing at the end", rest.len());
+        assert!(files.last().unwrap().ends_with(b"\n"));
+        // The drains left files that end mid-line (whole blocks); the syncs whole lines.
+        assert_eq!(cut, 4);
+        assert!(files.iter().all(|f| f.len() > 10_000));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

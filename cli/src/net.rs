@@ -124,8 +124,10 @@ pub struct StreamArgs {
     pub out: String,
     /// Write --out FILE with direct I/O (O_DIRECT, Linux) from a writer thread, not through
     /// the page cache: much less kernel CPU per event at high rates. The file is written at
-    /// offsets the writer keeps, not in append mode: rotate it by renaming, never with
-    /// `copytruncate`. Where the filesystem refuses direct I/O it is written the ordinary way.
+    /// offsets the writer keeps, not in append mode; a file truncated under it (logrotate's
+    /// `copytruncate`) is followed to its new end, which then starts with a whole line (the
+    /// line the truncation cut stays, cut, in the rotated copy). Where the filesystem refuses
+    /// direct I/O it is written the ordinary way.
     #[arg(long)]
     pub direct: bool,
     /// Also write the decrypted byte stream of each session (FILE, then FILE.2, ...) for
