@@ -663,45 +663,28 @@ mod tests {
             .unwrap()
     }
 
+    fn planned(skip: usize, at: u64, direct: bool) -> Option<Plan> {
+        Some(Plan { skip, at, direct })
+    }
+
     #[test]
     fn placement_follows_a_truncated_file_to_its_new_end() {
         let block = vec![b'x'; ALIGN];
         // Untouched: every write where the renderer put it, direct.
         let mut p = Placement::new(0, true);
         let plan = p.plan(0, 0, &block);
-        assert_eq!(
-            plan,
-            Some(Plan {
-                skip: 0,
-                at: 0,
-                direct: true
-            })
-        );
+        assert_eq!(plan, planned(0, 0, true));
         assert!(p.aligned());
 
         // Truncated to 0 after 8,192 bytes that ended with a line break: the next block goes
         // to offset 0, still direct (the new offset is aligned too).
         let mut p = Placement::new(2 * ALIGN as u64, true);
         let plan = p.plan(0, 2 * ALIGN as u64, &block);
-        assert_eq!(
-            plan,
-            Some(Plan {
-                skip: 0,
-                at: 0,
-                direct: true
-            })
-        );
+        assert_eq!(plan, planned(0, 0, true));
         assert!(!p.aligned());
         // The next one follows it, at 4096.
         let plan = p.plan(ALIGN as u64, 3 * ALIGN as u64, &block);
-        assert_eq!(
-            plan,
-            Some(Plan {
-                skip: 0,
-                at: ALIGN as u64,
-                direct: true
-            })
-        );
+        assert_eq!(plan, planned(0, ALIGN as u64, true));
 
         // Truncated after 5,000 bytes ending mid-line. The next write starts at 4,096 (the
         // partial block, rewritten): its first 904 bytes were written before the truncation,
@@ -710,37 +693,16 @@ mod tests {
         let mut bytes = vec![b'y'; ALIGN];
         bytes[5009 - ALIGN] = b'\n';
         let plan = p.plan(0, ALIGN as u64, &bytes);
-        assert_eq!(
-            plan,
-            Some(Plan {
-                skip: 5010 - ALIGN,
-                at: 0,
-                direct: false
-            })
-        );
+        assert_eq!(plan, planned(5010 - ALIGN, 0, false));
         // And the file goes on after those 3,182 bytes, by ordinary writes.
         let plan = p.plan(3182, 2 * ALIGN as u64, &block);
-        assert_eq!(
-            plan,
-            Some(Plan {
-                skip: 0,
-                at: 3182,
-                direct: false
-            })
-        );
+        assert_eq!(plan, planned(0, 3182, false));
         // A sync re-aligns: the file ends at 7,278; the renderer's next buffer begins at the
         // block at 4,096, and logical offsets are file offsets again.
         assert_eq!(p.realign(), (ALIGN as u64, 7278));
         assert!(p.aligned());
         let plan = p.plan(7278, ALIGN as u64, &vec![b'z'; 2 * ALIGN]);
-        assert_eq!(
-            plan,
-            Some(Plan {
-                skip: 0,
-                at: ALIGN as u64,
-                direct: true
-            })
-        );
+        assert_eq!(plan, planned(0, ALIGN as u64, true));
 
         // A cut line longer than a write: nothing is written until its line break.
         let mut p = Placement::new(100, false);
@@ -748,14 +710,7 @@ mod tests {
         assert_eq!(p.plan(0, 200, &block), None);
         let mut tail = b"end of the cut line\n{\"next\":1}\n".to_vec();
         let plan = p.plan(0, 200 + ALIGN as u64, &tail);
-        assert_eq!(
-            plan,
-            Some(Plan {
-                skip: 20,
-                at: 0,
-                direct: false
-            })
-        );
+        assert_eq!(plan, planned(20, 0, false));
         // Nothing written before the truncation is written again, even when a buffer holds it.
         tail.truncate(20);
         assert_eq!(p.plan(11, 200 + ALIGN as u64, &tail), None);
@@ -763,14 +718,7 @@ mod tests {
         // A file longer than what was written (someone appended) is not a truncation.
         let mut p = Placement::new(10, true);
         let plan = p.plan(50, 0, &block);
-        assert_eq!(
-            plan,
-            Some(Plan {
-                skip: 0,
-                at: 0,
-                direct: true
-            })
-        );
+        assert_eq!(plan, planned(0, 0, true));
     }
 
     /// Where a rotation happens, relative to the writer thread and the syncs.
