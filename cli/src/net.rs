@@ -7,6 +7,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use clap::Args;
@@ -20,7 +21,7 @@ use estreamer_codec::metadata::Metadata;
 use estreamer_codec::{EventCode, EventTypeRequest, InitialTimestamp, RequestFlags};
 use zeroize::Zeroizing;
 
-use crate::stream::JsonSink;
+use crate::stream::{JsonSink, Output, Reopen};
 
 /// The eStreamer port.
 pub const DEFAULT_PORT: u16 = 8302;
@@ -119,7 +120,8 @@ pub struct StreamArgs {
     #[arg(long, value_name = "FILE")]
     pub metadata: Option<PathBuf>,
     /// Output file for the JSON Lines (appended to, so a restarted stream continues it), or
-    /// `-` for standard output.
+    /// `-` for standard output. SIGHUP makes the stream write out what it holds and open FILE
+    /// anew: rotate by renaming, then `kill -HUP` (logrotate's `postrotate`).
     #[arg(long, short, default_value = "-")]
     pub out: String,
     /// Write --out FILE with direct I/O (O_DIRECT, Linux) from a writer thread, not through
@@ -197,6 +199,31 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
         .map_err(|e| format!("cannot start the async runtime: {e}"))
 }
 
+/// Opens `--out FILE` for `stream`: with `direct`, for direct I/O where the filesystem allows
+/// it (else, with a message, the ordinary way); the ordinary way, appended to and never
+/// truncated (a restarted stream continues the same file, and the bookmark guarantees it
+/// neither repeats nor skips what is already there). A file whose last line was cut short
+/// gets a line break first.
+fn open_output(path: &str, direct: bool) -> io::Result<Output<Box<dyn Write>>> {
+    if direct {
+        match crate::direct::DirectFile::open(std::path::Path::new(path)) {
+            Ok(d) => return Ok(Output::Direct(d)),
+            Err(e) => {
+                eprintln!("estreamer: no direct I/O for {path} ({e}): writing it the ordinary way")
+            }
+        }
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .read(true)
+        .open(path)?;
+    if crate::direct::ends_mid_line(&file)? {
+        file.write_all(b"\n")?;
+    }
+    Ok(Output::Plain(Box::new(file)))
+}
+
 /// `estreamer stream`.
 pub fn stream(args: StreamArgs) -> Result<ExitCode, String> {
     let (identity, _password) = args.identity.load()?;
@@ -228,43 +255,21 @@ pub fn stream(args: StreamArgs) -> Result<ExitCode, String> {
         None => Metadata::new(),
     };
     let render = args.render || args.metadata.is_some();
-    let direct = if args.direct && args.out != "-" {
-        match crate::direct::DirectFile::open(std::path::Path::new(&args.out)) {
-            Ok(d) => Some(d),
-            Err(e) => {
-                eprintln!(
-                    "estreamer: no direct I/O for {} ({e}): writing it the ordinary way",
-                    args.out
-                );
-                None
-            }
-        }
+    if args.direct && args.out == "-" {
+        eprintln!(
+            "estreamer: --direct applies to --out FILE; standard output is written the ordinary way"
+        );
+    }
+    let (out, direct): (Box<dyn Write>, _) = if args.out == "-" {
+        (Box::new(io::stdout().lock()), None)
     } else {
-        if args.direct {
-            eprintln!(
-                "estreamer: --direct applies to --out FILE; standard output is written the ordinary way"
-            );
+        match open_output(&args.out, args.direct)
+            .map_err(|e| format!("cannot open {}: {e}", args.out))?
+        {
+            // The sink writes the file itself.
+            Output::Direct(d) => (Box::new(io::sink()), Some(d)),
+            Output::Plain(w) => (w, None),
         }
-        None
-    };
-    let out: Box<dyn Write> = if direct.is_some() {
-        // The sink writes the file itself.
-        Box::new(io::sink())
-    } else if args.out == "-" {
-        Box::new(io::stdout().lock())
-    } else {
-        // Appended to, never truncated: a restarted stream continues the same file, and the
-        // bookmark guarantees it neither repeats nor skips what is already there.
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .read(true)
-            .open(&args.out)
-            .map_err(|e| format!("cannot open {}: {e}", args.out))?;
-        crate::direct::ends_mid_line(&file)
-            .and_then(|cut| if cut { file.write_all(b"\n") } else { Ok(()) })
-            .map_err(|e| format!("cannot write {}: {e}", args.out))?;
-        Box::new(file)
     };
     let mut sink = JsonSink::new(out, render, &mut metadata).print_log();
     if let Some(d) = direct {
@@ -278,12 +283,33 @@ pub fn stream(args: StreamArgs) -> Result<ExitCode, String> {
     if let Some(raw) = &args.raw {
         sink = sink.with_raw(raw.clone());
     }
+    // SIGHUP: write out what the sink holds and open --out FILE anew (after a log rotation
+    // renamed it). Only for a file: otherwise SIGHUP keeps its default (the stream stops).
+    let hangup = Arc::new(AtomicBool::new(false));
+    if args.out != "-" {
+        let (path, direct) = (args.out.clone(), args.direct);
+        sink = sink.with_reopen(Reopen {
+            requested: Arc::clone(&hangup),
+            open: Box::new(move || open_output(&path, direct)),
+        });
+    }
     let rt = runtime()?;
     let duration = args.duration;
     let max_records = args.max_records;
     let written = EventCounter::new();
     let started = Instant::now();
     let result = rt.block_on(async {
+        #[cfg(unix)]
+        if args.out != "-" {
+            let mut hangups =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+                    .map_err(|e| connect::StreamError::Io(io::Error::other(e)))?;
+            tokio::spawn(async move {
+                while hangups.recv().await.is_some() {
+                    hangup.store(true, Ordering::Relaxed);
+                }
+            });
+        }
         let counter = written.clone();
         let enough = async move {
             match max_records {

@@ -9,6 +9,8 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use estreamer_client::connect::{RecordRef, Sink, StreamEvent};
@@ -21,12 +23,34 @@ use crate::direct::DirectFile;
 /// Flush the JSON buffer to the output when it grows past this.
 const FLUSH_AT: usize = 1 << 20;
 
+/// An output [`JsonSink`] writes to: a writer, or a file written with direct I/O.
+pub enum Output<W> {
+    /// Written through `W` (e.g. a file opened for appending).
+    Plain(W),
+    /// Written with direct I/O ([`crate::direct`]).
+    Direct(DirectFile),
+}
+
+/// Opens the output anew on request: after a log rotation renamed the file (`estreamer
+/// stream` asks on SIGHUP), the sink writes everything it holds to the old file and goes on
+/// in a new one at the same path.
+pub struct Reopen<W> {
+    /// Set to ask for a reopen (from a signal handler); the sink clears it when it reopens,
+    /// at its next flush (after the batch of records it is writing).
+    pub requested: Arc<AtomicBool>,
+    /// Opens the output.
+    pub open: Box<dyn FnMut() -> io::Result<Output<W>>>,
+}
+
 /// Writes records as JSON Lines.
 pub struct JsonSink<'m, W: Write> {
     renderer: Renderer<'m>,
     out: W,
     /// With [`with_direct`](Self::with_direct): the output file, and `out` is not used.
     direct: Option<DirectFile>,
+    reopen: Option<Reopen<W>>,
+    /// Outputs reopened.
+    pub reopened: u64,
     raw: Option<RawFiles>,
     progress: Option<Progress>,
     /// Records written.
@@ -50,6 +74,8 @@ impl<'m, W: Write> JsonSink<'m, W> {
             renderer: Renderer::new(HeaderMode::Auto, render, metadata),
             out,
             direct: None,
+            reopen: None,
+            reopened: 0,
             raw: None,
             progress: None,
             records: 0,
@@ -78,18 +104,57 @@ impl<'m, W: Write> JsonSink<'m, W> {
         Ok(self)
     }
 
+    /// Reopens the output when `reopen.requested` is set (see [`Reopen`]).
+    pub fn with_reopen(mut self, reopen: Reopen<W>) -> Self {
+        self.reopen = Some(reopen);
+        self
+    }
+
     /// Writes out everything rendered and stops the direct writer, if any (dropping the sink
     /// without this loses what [`sync`](Sink::sync) has not written).
     pub fn finish(&mut self) -> io::Result<()> {
         match self.direct.take() {
-            Some(mut d) => {
-                d.sync(&mut self.renderer)?;
-                // The file holds it all now.
-                self.renderer.clear_pending();
-                d.close()
-            }
+            Some(d) => self.finish_direct(d),
             None => self.flush(),
         }
+    }
+
+    fn finish_direct(&mut self, mut d: DirectFile) -> io::Result<()> {
+        d.sync(&mut self.renderer)?;
+        // The file holds it all now.
+        self.renderer.clear_pending();
+        d.close()
+    }
+
+    /// Writes everything rendered to the current output, then opens the new one.
+    fn reopen_now(&mut self) -> io::Result<()> {
+        let Some(reopen) = &mut self.reopen else {
+            return Ok(());
+        };
+        if !reopen.requested.swap(false, Ordering::Relaxed) {
+            return Ok(());
+        }
+        match self.direct.take() {
+            Some(d) => self.finish_direct(d)?,
+            None => {
+                self.out.write_all(self.renderer.pending())?;
+                self.renderer.clear_pending();
+                self.out.flush()?;
+            }
+        }
+        let Some(reopen) = &mut self.reopen else {
+            return Ok(());
+        };
+        match (reopen.open)()? {
+            Output::Plain(w) => self.out = w,
+            Output::Direct(mut d) => {
+                d.start(&mut self.renderer)?;
+                self.direct = Some(d);
+            }
+        }
+        self.reopened += 1;
+        self.note(format!("reopened the output ({})", self.reopened));
+        Ok(())
     }
 
     /// Prints a progress line to stderr about once a second.
@@ -203,6 +268,9 @@ impl<W: Write> Sink for JsonSink<'_, W> {
             if let Some(f) = &mut raw.file {
                 f.flush()?;
             }
+        }
+        if self.reopen.is_some() {
+            self.reopen_now()?;
         }
         self.tick();
         Ok(())

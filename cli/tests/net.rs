@@ -260,6 +260,102 @@ fn stream_direct_writes_what_the_ordinary_output_writes() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Waits (up to 30 s) until `path` holds more than `bytes` bytes.
+fn wait_for_size(path: &std::path::Path, bytes: u64) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::fs::metadata(path).map_or(0, |m| m.len()) <= bytes {
+        assert!(Instant::now() < deadline, "{} did not grow", path.display());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[cfg(unix)]
+fn signal(child: &Child, name: &str) {
+    let status = Command::new("kill")
+        .args([name, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn sighup_after_a_rename_opens_a_new_file_and_loses_nothing() {
+    let dir = tempdir("hup");
+    let pki = dir.join("pki");
+    let out = exe().args(["certs", "--out"]).arg(&pki).output().unwrap();
+    assert!(out.status.success());
+    for direct in [false, true] {
+        // An endless stream, a few records at a time: the client is still running when the
+        // file is renamed.
+        let port = free_port();
+        let _server = serve_sized(
+            &pki,
+            port,
+            "1M",
+            &["--repeat", "0", "--bundle-records", "4", "--window", "1"],
+        );
+        let jsonl = dir.join(format!("out-{direct}.jsonl"));
+        let rotated = dir.join(format!("out-{direct}.jsonl.1"));
+        let mut c = exe();
+        c.args(["stream", "--start", "genesis", "--server"])
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("--pkcs12")
+            .arg(pki.join("client.p12"))
+            .arg("--password-file")
+            .arg(pki.join("password.txt"))
+            .arg("--out")
+            .arg(&jsonl)
+            .arg("--bookmark")
+            .arg(dir.join(format!("bookmark-{direct}")))
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        if direct {
+            c.arg("--direct");
+        }
+        let child = c.spawn().unwrap();
+        wait_for_size(&jsonl, 4 << 20);
+        // As logrotate does: rename, then the postrotate signal.
+        std::fs::rename(&jsonl, &rotated).unwrap();
+        signal(&child, "-HUP");
+        wait_for_size(&jsonl, 4 << 20);
+        signal(&child, "-INT");
+        let run = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(run.status.success(), "{stderr}");
+        assert!(stderr.contains("reopened the output (1)"), "{stderr}");
+        let records: u64 = stderr
+            .split("estreamer: ")
+            .find_map(|l| l.split(" records in ").next()?.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no record count: {stderr}"));
+        // Every record is a whole line in one of the two files, and no event is in both.
+        let mut lines = 0u64;
+        let mut keys = Vec::new();
+        for file in [&rotated, &jsonl] {
+            let bytes = std::fs::read(file).unwrap();
+            assert!(bytes.starts_with(b"{") && bytes.ends_with(b"\n"));
+            for l in bytes.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+                let mut v: serde_json::Value = serde_json::from_slice(l).unwrap();
+                lines += 1;
+                if v["archive_timestamp"].as_u64().unwrap_or(0) != 0 {
+                    let o = v.as_object_mut().unwrap();
+                    for k in ["offset", "bundle_offset", "bundle_index"] {
+                        o.remove(k);
+                    }
+                    keys.push(v.to_string());
+                }
+            }
+        }
+        assert_eq!(lines, records, "direct: {direct}");
+        let n = keys.len();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), n, "no event twice (direct: {direct})");
+        assert!(n > 2_000, "{n}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// How many records `serve --synth-size SIZE` serves: the synthesized capture, decoded here.
 fn served_records(size: &str) -> u64 {
     let capture = exe()
