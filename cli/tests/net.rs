@@ -201,21 +201,11 @@ fn stream_direct_writes_what_the_ordinary_output_writes() {
         let _server = serve_sized(&pki, port, "3M", &["--drop-after", "1000"]);
         let jsonl = dir.join(format!("out-{direct}.jsonl"));
         std::fs::write(&jsonl, &head).unwrap();
-        let mut c = exe();
-        c.args(["stream", "--start", "genesis", "--server"])
-            .arg(format!("127.0.0.1:{port}"))
-            .arg("--pkcs12")
-            .arg(pki.join("client.p12"))
-            .arg("--password-file")
-            .arg(pki.join("password.txt"))
-            .args(["--max-records", &expected.to_string(), "--out"])
-            .arg(&jsonl)
-            .arg("--bookmark")
-            .arg(dir.join(format!("bookmark-{direct}")));
-        if direct {
-            c.arg("--direct");
-        }
-        let run = c.output().unwrap();
+        let bookmark = dir.join(format!("bookmark-{direct}"));
+        let run = stream_to(&pki, port, &jsonl, &bookmark, direct)
+            .args(["--max-records", &expected.to_string()])
+            .output()
+            .unwrap();
         let stderr = String::from_utf8_lossy(&run.stderr);
         assert!(run.status.success(), "{stderr}");
         assert!(stderr.contains("session ended"), "{stderr}");
@@ -238,15 +228,7 @@ fn stream_direct_writes_what_the_ordinary_output_writes() {
         let mut keys: Vec<String> = file[head.len() + 1..]
             .split(|&b| b == b'\n')
             .filter(|l| !l.is_empty())
-            .map(|l| serde_json::from_slice::<serde_json::Value>(l).unwrap())
-            .filter(|v| v["archive_timestamp"].as_u64().unwrap_or(0) != 0)
-            .map(|mut v| {
-                let o = v.as_object_mut().unwrap();
-                for k in ["offset", "bundle_offset", "bundle_index"] {
-                    o.remove(k);
-                }
-                v.to_string()
-            })
+            .filter_map(event_key)
             .collect();
         keys.sort();
         let n = keys.len();
@@ -258,6 +240,46 @@ fn stream_direct_writes_what_the_ordinary_output_writes() {
     assert!(plain.len() > 4000, "{}", plain.len());
     assert!(plain == direct, "the same events");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `estreamer stream` from the beginning of the test server's stream at `port` into `out`.
+fn stream_to(
+    pki: &std::path::Path,
+    port: u16,
+    out: &std::path::Path,
+    bookmark: &std::path::Path,
+    direct: bool,
+) -> Command {
+    let mut c = exe();
+    c.args(["stream", "--start", "genesis", "--server"])
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("--pkcs12")
+        .arg(pki.join("client.p12"))
+        .arg("--password-file")
+        .arg(pki.join("password.txt"))
+        .arg("--out")
+        .arg(out)
+        .arg("--bookmark")
+        .arg(bookmark);
+    if direct {
+        c.arg("--direct");
+    }
+    c
+}
+
+/// An event's identity in a JSON line (which must be valid JSON): the object without its
+/// positions in the session's byte stream, which differ when a record is re-sent. `None` for
+/// records without an archive timestamp (metadata, which a new session sends again).
+fn event_key(line: &[u8]) -> Option<String> {
+    let mut v: serde_json::Value = serde_json::from_slice(line).unwrap();
+    if v["archive_timestamp"].as_u64().unwrap_or(0) == 0 {
+        return None;
+    }
+    let o = v.as_object_mut().unwrap();
+    for k in ["offset", "bundle_offset", "bundle_index"] {
+        o.remove(k);
+    }
+    Some(v.to_string())
 }
 
 /// Waits (up to 30 s) until `path` holds more than `bytes` bytes.
@@ -297,23 +319,12 @@ fn sighup_after_a_rename_opens_a_new_file_and_loses_nothing() {
         );
         let jsonl = dir.join(format!("out-{direct}.jsonl"));
         let rotated = dir.join(format!("out-{direct}.jsonl.1"));
-        let mut c = exe();
-        c.args(["stream", "--start", "genesis", "--server"])
-            .arg(format!("127.0.0.1:{port}"))
-            .arg("--pkcs12")
-            .arg(pki.join("client.p12"))
-            .arg("--password-file")
-            .arg(pki.join("password.txt"))
-            .arg("--out")
-            .arg(&jsonl)
-            .arg("--bookmark")
-            .arg(dir.join(format!("bookmark-{direct}")))
+        let bookmark = dir.join(format!("bookmark-{direct}"));
+        let child = stream_to(&pki, port, &jsonl, &bookmark, direct)
             .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        if direct {
-            c.arg("--direct");
-        }
-        let child = c.spawn().unwrap();
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
         wait_for_size(&jsonl, 4 << 20);
         // As logrotate does: rename, then the postrotate signal.
         std::fs::rename(&jsonl, &rotated).unwrap();
@@ -335,15 +346,8 @@ fn sighup_after_a_rename_opens_a_new_file_and_loses_nothing() {
             let bytes = std::fs::read(file).unwrap();
             assert!(bytes.starts_with(b"{") && bytes.ends_with(b"\n"));
             for l in bytes.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
-                let mut v: serde_json::Value = serde_json::from_slice(l).unwrap();
                 lines += 1;
-                if v["archive_timestamp"].as_u64().unwrap_or(0) != 0 {
-                    let o = v.as_object_mut().unwrap();
-                    for k in ["offset", "bundle_offset", "bundle_index"] {
-                        o.remove(k);
-                    }
-                    keys.push(v.to_string());
-                }
+                keys.extend(event_key(l));
             }
         }
         assert_eq!(lines, records, "direct: {direct}");
