@@ -126,7 +126,9 @@ impl<'m, W: Write> JsonSink<'m, W> {
         d.close()
     }
 
-    /// Writes everything rendered to the current output, then opens the new one.
+    /// Writes everything rendered to the current output, then opens the new one. When the
+    /// new one cannot be opened, says so and goes on with the old one (a later request tries
+    /// again): nothing is lost, and the bookmark stays behind what was written.
     fn reopen_now(&mut self) -> io::Result<()> {
         let Some(reopen) = &mut self.reopen else {
             return Ok(());
@@ -134,18 +136,35 @@ impl<'m, W: Write> JsonSink<'m, W> {
         if !reopen.requested.swap(false, Ordering::Relaxed) {
             return Ok(());
         }
-        match self.direct.take() {
-            Some(d) => self.finish_direct(d)?,
+        // The old output first: when the file was not renamed, the new output opens the same
+        // file, and must find it complete.
+        match &mut self.direct {
+            Some(d) => d.sync(&mut self.renderer)?,
             None => {
                 self.out.write_all(self.renderer.pending())?;
                 self.renderer.clear_pending();
                 self.out.flush()?;
             }
         }
-        let Some(reopen) = &mut self.reopen else {
-            return Ok(());
+        let opened = match &mut self.reopen {
+            Some(reopen) => (reopen.open)(),
+            None => return Ok(()),
         };
-        match (reopen.open)()? {
+        let new = match opened {
+            Ok(new) => new,
+            Err(e) => {
+                self.note(format!(
+                    "cannot reopen the output ({e}): still writing the old one"
+                ));
+                return Ok(());
+            }
+        };
+        if let Some(old) = self.direct.take() {
+            // Synced above: the old file holds it all.
+            self.renderer.clear_pending();
+            old.close()?;
+        }
+        match new {
             Output::Plain(w) => self.out = w,
             Output::Direct(mut d) => {
                 d.start(&mut self.renderer)?;
@@ -325,5 +344,96 @@ impl<W: Write> Sink for JsonSink<'_, W> {
             }
             StreamEvent::Undecodable(e) => self.note(format!("undecodable record: {e}")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::io::{self, Write};
+    use std::rc::Rc;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use estreamer_client::connect::Sink;
+    use estreamer_codec::metadata::Metadata;
+    use estreamer_codec::{DecodeOptions, Messages};
+    use estreamer_synth::{SynthConfig, synth};
+
+    use super::{JsonSink, Output, Reopen};
+
+    /// A writer whose bytes the test keeps after the sink has dropped it.
+    #[derive(Clone, Default)]
+    struct Shared(Rc<RefCell<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Shared {
+        fn lines(&self) -> usize {
+            self.0.borrow().iter().filter(|&&b| b == b'\n').count()
+        }
+    }
+
+    #[test]
+    fn a_reopen_writes_out_the_old_output_first_and_survives_a_failed_open() {
+        let bytes = synth(&SynthConfig {
+            target_bytes: 64 << 10,
+            min_bundle_messages: 5,
+            max_bundle_messages: 10,
+            ..SynthConfig::DEFAULT
+        })
+        .bytes;
+        let messages: Vec<_> = Messages::new(&bytes, DecodeOptions::default())
+            .map_while(Result::ok)
+            .take(4)
+            .collect();
+        assert_eq!(messages.len(), 4);
+        let (first, second) = (Shared::default(), Shared::default());
+        let requested = Arc::new(AtomicBool::new(false));
+        // The first open fails (as for a directory that is not writable), the second works.
+        let mut opens = vec![
+            Ok(Output::Plain(second.clone())),
+            Err(io::Error::other("no")),
+        ];
+        let mut md = Metadata::new();
+        let mut sink = JsonSink::new(first.clone(), false, &mut md).with_reopen(Reopen {
+            requested: Arc::clone(&requested),
+            open: Box::new(move || opens.pop().unwrap()),
+        });
+        let write = |sink: &mut JsonSink<'_, Shared>, i: usize| {
+            sink.renderer.message_pending(&messages[i]);
+            sink.flush().unwrap();
+        };
+        write(&mut sink, 0);
+        let one = first.lines();
+        assert!(one > 0);
+        // Asked, but the open fails: the old output goes on.
+        requested.store(true, Ordering::Relaxed);
+        write(&mut sink, 1);
+        assert!(sink.log.iter().any(|l| l.contains("cannot reopen")));
+        assert_eq!(sink.reopened, 0);
+        let two = first.lines();
+        assert!(two > one);
+        // Asked again: what was rendered before the flush goes to the old output, what comes
+        // after to the new one.
+        requested.store(true, Ordering::Relaxed);
+        write(&mut sink, 2);
+        assert_eq!(sink.reopened, 1);
+        assert!(!requested.load(Ordering::Relaxed));
+        let three = first.lines();
+        assert!(three > two);
+        assert_eq!(second.lines(), 0);
+        write(&mut sink, 3);
+        assert_eq!(first.lines(), three);
+        assert!(second.lines() > 0);
+        sink.finish().unwrap();
     }
 }
