@@ -114,16 +114,14 @@ impl<'m, W: Write> JsonSink<'m, W> {
     /// without this loses what [`sync`](Sink::sync) has not written).
     pub fn finish(&mut self) -> io::Result<()> {
         match self.direct.take() {
-            Some(d) => self.finish_direct(d),
+            Some(mut d) => {
+                d.sync(&mut self.renderer)?;
+                // The file holds it all now.
+                self.renderer.clear_pending();
+                d.close()
+            }
             None => self.flush(),
         }
-    }
-
-    fn finish_direct(&mut self, mut d: DirectFile) -> io::Result<()> {
-        d.sync(&mut self.renderer)?;
-        // The file holds it all now.
-        self.renderer.clear_pending();
-        d.close()
     }
 
     /// Writes everything rendered to the current output, then opens the new one. When the
@@ -137,14 +135,10 @@ impl<'m, W: Write> JsonSink<'m, W> {
             return Ok(());
         }
         // The old output first: when the file was not renamed, the new output opens the same
-        // file, and must find it complete.
-        match &mut self.direct {
-            Some(d) => d.sync(&mut self.renderer)?,
-            None => {
-                self.out.write_all(self.renderer.pending())?;
-                self.renderer.clear_pending();
-                self.out.flush()?;
-            }
+        // file, and must find it complete. `flush` (the only caller) has written and flushed
+        // the ordinary output already; the direct one still holds its partial last block.
+        if let Some(d) = &mut self.direct {
+            d.sync(&mut self.renderer)?;
         }
         let opened = match &mut self.reopen {
             Some(reopen) => (reopen.open)(),
