@@ -63,6 +63,15 @@ fn tempdir(name: &str) -> std::path::PathBuf {
     d
 }
 
+/// A new temporary directory with a test PKI (`estreamer certs`) in `pki/`.
+fn tempdir_with_pki(name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let dir = tempdir(name);
+    let pki = dir.join("pki");
+    let out = exe().args(["certs", "--out"]).arg(&pki).output().unwrap();
+    assert!(out.status.success());
+    (dir, pki)
+}
+
 #[test]
 fn certs_serve_doctor_stream_and_resume() {
     let dir = tempdir("net");
@@ -185,10 +194,7 @@ fn certs_serve_doctor_stream_and_resume() {
 /// buffers handed to the writer thread.
 #[test]
 fn stream_direct_writes_what_the_ordinary_output_writes() {
-    let dir = tempdir("direct");
-    let pki = dir.join("pki");
-    let out = exe().args(["certs", "--out"]).arg(&pki).output().unwrap();
-    assert!(out.status.success());
+    let (dir, pki) = tempdir_with_pki("direct");
     let expected = served_records("3M");
     // 5,000 bytes that end in the middle of a line (as a stream killed during a write leaves
     // a file): one whole 4 KiB block and a partial one. Both outputs add a line break first.
@@ -303,10 +309,7 @@ fn signal(child: &Child, name: &str) {
 #[cfg(unix)]
 #[test]
 fn sighup_after_a_rename_opens_a_new_file_and_loses_nothing() {
-    let dir = tempdir("hup");
-    let pki = dir.join("pki");
-    let out = exe().args(["certs", "--out"]).arg(&pki).output().unwrap();
-    assert!(out.status.success());
+    let (dir, pki) = tempdir_with_pki("hup");
     for direct in [false, true] {
         // An endless stream, a few records at a time: the client is still running when the
         // file is renamed.
