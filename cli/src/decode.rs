@@ -366,6 +366,27 @@ impl<'m> Renderer<'m> {
         }
     }
 
+    /// The error object `decode` writes for a message whose body does not decode (`e`), into
+    /// the renderer's own buffer, counted as an error.
+    pub fn message_error_pending(&mut self, m: &Message<'_>, e: &DecodeError) {
+        render_error(&mut self.scratch, e, m.offset(), Some(m));
+        self.st.summary.errors += 1;
+    }
+
+    /// The error object `decode` writes for member `index` of `bundle` (the message
+    /// `bundle_message`) that does not frame (`e`), into the renderer's own buffer, counted as an
+    /// error.
+    pub fn member_error_pending(
+        &mut self,
+        bundle_message: &Message<'_>,
+        bundle: &estreamer_codec::Bundle<'_>,
+        index: usize,
+        e: &DecodeError,
+    ) {
+        render_member_error(&mut self.scratch, e, bundle_message, bundle, index);
+        self.st.summary.errors += 1;
+    }
+
     /// What the `*_pending` methods rendered and [`clear_pending`](Self::clear_pending) has not
     /// yet emptied.
     pub fn pending(&self) -> &[u8] {
@@ -473,6 +494,10 @@ pub const MAX_THREADS: usize = 64;
 /// the first message boundary past it): about 1.2 MB of JSON on the default mix.
 const BATCH_INPUT: usize = 256 * 1024;
 
+/// What each message or error in a batch counts for, besides its input bytes, toward the end of
+/// the batch: an error object is about 250 bytes of JSON for 8 bytes of input.
+const ITEM_WEIGHT: usize = 24;
+
 /// One worker's share of the input: consecutive top-level messages (their bytes back to back)
 /// and the framing errors met between them, in stream order.
 #[derive(Default)]
@@ -521,6 +546,17 @@ pub fn decode_stream_parallel<R: Read, W: Write>(
 
 /// [`decode_stream_parallel`] with batches of about `batch_input` bytes of input (at least one
 /// message each); for tests of the batching.
+///
+/// Memory (decision): a batch ends when it covers `batch_input` bytes of the input stream,
+/// counting the bytes the framing skipped after an error, so a run of small framing errors
+/// (8 bytes each) ends batches as quickly as messages do. A message larger than `batch_input`
+/// (a large bundle) is not handed to a worker: every batch before it is written, then the
+/// calling thread renders it straight to `out` in pieces of at most about 256 KiB, as
+/// [`decode_stream_rendered`] does. Each message or error also counts for [`ITEM_WEIGHT`]
+/// bytes, so that a batch of error objects (about 250 bytes of JSON for 8 bytes of input) ends
+/// sooner. The JSON of one batch is then at most about 24 times `batch_input` (a bundle of
+/// Null messages is the densest input left: about 21 bytes of JSON per input byte), and at
+/// most `threads + 2` batches are in flight.
 #[doc(hidden)]
 pub fn decode_stream_parallel_batched<R: Read, W: Write>(
     input: R,
@@ -529,11 +565,11 @@ pub fn decode_stream_parallel_batched<R: Read, W: Write>(
     threads: usize,
     batch_input: usize,
 ) -> io::Result<Summary> {
-    use std::collections::BTreeMap;
     use std::sync::mpsc;
     use std::sync::{Arc, Mutex};
 
     let threads = threads.clamp(1, MAX_THREADS);
+    let batch_input = batch_input.max(1);
     // Each worker busy with one batch, one more queued for the next free worker, and one
     // finished batch waiting for the writer: enough to keep every worker fed.
     let in_flight_max = threads as u64 + 2;
@@ -585,53 +621,71 @@ pub fn decode_stream_parallel_batched<R: Read, W: Write>(
         }
         drop(done_tx);
 
-        let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
-        let mut sent = 0u64;
-        let mut w = Written::default();
-        let mut batch = Batch::default();
-        let mut input_done = false;
-
-        // Writes the finished batches that are next in order. While `limit` or more of the
-        // `sent` batches are unwritten it waits for workers; otherwise it only takes what is
-        // ready. If every worker is gone while it waits (only a panic does that), it fails.
-        let mut pump = |limit: u64, sent: u64, w: &mut Written| loop {
-            if let Some(d) = pending.remove(&w.count) {
-                if w.result.is_ok() {
-                    w.result = out.write_all(d.out.filled());
-                }
-                w.summary.messages += d.summary.messages;
-                w.summary.records += d.summary.records;
-                w.summary.errors += d.summary.errors;
-                w.count += 1;
-                let _ = spare_tx.send(d.out);
-                w.spare_batches.push(d.batch);
-                continue;
-            }
-            if w.result.is_err() {
-                return;
-            }
-            let wait = sent - w.count >= limit;
-            let next = if wait {
-                done_rx.recv().ok()
-            } else {
-                done_rx.try_recv().ok()
-            };
-            match next {
-                Some(d) => {
-                    pending.insert(d.seq, d);
-                }
-                None => {
-                    if wait {
-                        w.result = Err(io::Error::other("a decode worker stopped"));
-                    }
-                    return;
-                }
-            }
+        let mut w = Written {
+            done_rx,
+            spare_tx,
+            ..Written::default()
         };
+        let mut sent = 0u64;
+        let mut batch = Batch::default();
+        // Stream offset where the batch being filled began.
+        let mut batch_from = 0usize;
+        let mut input_done = false;
+        // The calling thread's own renderer, for messages too large for a batch (made on first
+        // use).
+        let mut inline_metadata = Metadata::new();
+        let mut inline: Option<(KeyCache, HeaderRuns)> = None;
 
         while !input_done {
             let mut fatal = false;
             match reader.next_message() {
+                Ok(Some(m)) if m.body().len() >= batch_input => {
+                    // Everything before it handed over and written, in order; then the
+                    // message itself, in pieces.
+                    if !batch.items.is_empty()
+                        && !hand_over(
+                            &mut batch,
+                            &mut w,
+                            &work_tx,
+                            &mut sent,
+                            &mut out,
+                            in_flight_max,
+                        )
+                    {
+                        break;
+                    }
+                    w.pump(&mut out, 1, sent);
+                    if w.result.is_err() {
+                        break;
+                    }
+                    let (keys, runs) = inline.take().unwrap_or_default();
+                    let mut st = State {
+                        mode: opts.header_mode,
+                        render: false,
+                        metadata: &mut inline_metadata,
+                        summary: Summary::default(),
+                        keys,
+                        runs,
+                        sink: Some(&mut out),
+                        io_error: None,
+                    };
+                    let mut buf = Out::with_capacity(FLUSH_AT + 64 * 1024);
+                    render_message(&mut buf, &m, TOP, &mut st);
+                    let summary = st.summary;
+                    let io_error = st.io_error.take();
+                    inline = Some((st.keys, st.runs));
+                    w.add(summary);
+                    if let Some(e) = io_error {
+                        w.result = Err(e);
+                        break;
+                    }
+                    if let Err(e) = out.write_all(buf.filled()) {
+                        w.result = Err(e);
+                        break;
+                    }
+                    batch_from = reader.position();
+                    continue;
+                }
                 Ok(Some(m)) => {
                     let start = batch.bytes.len();
                     batch.bytes.extend_from_slice(&m.version().to_be_bytes());
@@ -667,41 +721,70 @@ pub fn decode_stream_parallel_batched<R: Read, W: Write>(
                 }
             }
             input_done |= fatal;
-            if batch.items.is_empty() || (batch.bytes.len() < batch_input && !input_done) {
+            // The input the batch covers (its messages and whatever the framing skipped), and
+            // ITEM_WEIGHT bytes more per message or error: each writes an object of its own.
+            let covered =
+                reader.position().saturating_sub(batch_from) + ITEM_WEIGHT * batch.items.len();
+            if batch.items.is_empty() || (covered < batch_input && !input_done) {
                 continue;
             }
-            // Hand the batch over, keeping fewer than `in_flight_max` unwritten.
-            pump(in_flight_max, sent, &mut w);
-            if w.result.is_err() {
+            if !hand_over(
+                &mut batch,
+                &mut w,
+                &work_tx,
+                &mut sent,
+                &mut out,
+                in_flight_max,
+            ) {
                 break;
             }
-            let mut next = w.spare_batches.pop().unwrap_or_default();
-            next.bytes.clear();
-            next.items.clear();
-            let mut full = std::mem::replace(&mut batch, next);
-            full.seq = sent;
-            if work_tx.send(full).is_err() {
-                break;
-            }
-            sent += 1;
-            // Write whatever is ready, without waiting.
-            pump(u64::MAX, sent, &mut w);
-            if w.result.is_err() {
-                break;
-            }
+            batch_from = reader.position();
         }
         drop(work_tx);
         // The rest, in order.
-        pump(1, sent, &mut w);
+        w.pump(&mut out, 1, sent);
         w.result?;
         out.flush()?;
         Ok(w.summary)
     })
 }
 
-/// The writer's side of [`decode_stream_parallel`]: batches written so far, their counts, the
-/// batches to reuse, and the first write error.
+/// Hands `batch` to the workers (after waiting, if need be, until fewer than `in_flight_max`
+/// batches are unwritten), puts an empty batch in its place, and writes whatever is ready.
+/// False when the output failed or the workers are gone.
+fn hand_over<W: Write>(
+    batch: &mut Batch,
+    w: &mut Written,
+    work_tx: &std::sync::mpsc::SyncSender<Batch>,
+    sent: &mut u64,
+    out: &mut W,
+    in_flight_max: u64,
+) -> bool {
+    w.pump(out, in_flight_max, *sent);
+    if w.result.is_err() {
+        return false;
+    }
+    let mut next = w.spare_batches.pop().unwrap_or_default();
+    next.bytes.clear();
+    next.items.clear();
+    let mut full = std::mem::replace(batch, next);
+    full.seq = *sent;
+    if work_tx.send(full).is_err() {
+        return false;
+    }
+    *sent += 1;
+    // Write whatever is ready, without waiting.
+    w.pump(out, u64::MAX, *sent);
+    w.result.is_ok()
+}
+
+/// The writer's side of [`decode_stream_parallel`]: the finished batches waiting for their turn,
+/// the batches written so far, their counts, the buffers and batches to reuse, and the first
+/// write error.
 struct Written {
+    pending: std::collections::BTreeMap<u64, Done>,
+    done_rx: std::sync::mpsc::Receiver<Done>,
+    spare_tx: std::sync::mpsc::Sender<Out>,
     count: u64,
     summary: Summary,
     spare_batches: Vec<Batch>,
@@ -711,10 +794,59 @@ struct Written {
 impl Default for Written {
     fn default() -> Self {
         Written {
+            pending: std::collections::BTreeMap::new(),
+            done_rx: std::sync::mpsc::channel().1,
+            spare_tx: std::sync::mpsc::channel().0,
             count: 0,
             summary: Summary::default(),
             spare_batches: Vec::new(),
             result: Ok(()),
+        }
+    }
+}
+
+impl Written {
+    fn add(&mut self, s: Summary) {
+        self.summary.messages += s.messages;
+        self.summary.records += s.records;
+        self.summary.errors += s.errors;
+    }
+
+    /// Writes the finished batches that are next in order. While `limit` or more of the
+    /// `sent` batches are unwritten it waits for workers; otherwise it only takes what is
+    /// ready. If every worker is gone while it waits (only a panic does that), it fails.
+    fn pump<W: Write>(&mut self, out: &mut W, limit: u64, sent: u64) {
+        loop {
+            if let Some(d) = self.pending.remove(&self.count) {
+                if self.result.is_ok() {
+                    self.result = out.write_all(d.out.filled());
+                }
+                self.add(d.summary);
+                self.count += 1;
+                let _ = self.spare_tx.send(d.out);
+                self.spare_batches.push(d.batch);
+                continue;
+            }
+            if self.result.is_err() {
+                return;
+            }
+            let wait = sent - self.count >= limit;
+            let next = if wait {
+                self.done_rx.recv().ok()
+            } else {
+                self.done_rx.try_recv().ok()
+            };
+            match next {
+                Some(d) => {
+                    self.pending.insert(d.seq, d);
+                }
+                None => {
+                    if wait {
+                        self.result = Err(io::Error::other("a decode worker stopped"));
+                    }
+                    return;
+                }
+            }
         }
     }
 }
@@ -752,6 +884,17 @@ fn render_error(
     message: Option<&Message<'_>>,
 ) {
     let mut o = Obj::new(out);
+    error_fields(&mut o, e, incomplete_at, message);
+    o.finish();
+}
+
+/// The keys of [`render_error`], into an object already begun.
+fn error_fields(
+    o: &mut Obj<'_>,
+    e: &DecodeError,
+    incomplete_at: usize,
+    message: Option<&Message<'_>>,
+) {
     match *e {
         DecodeError::Incomplete { needed } => {
             o.u64("offset", incomplete_at as u64)
@@ -763,14 +906,62 @@ fn render_error(
             o.u64("offset", offset as u64)
                 .str("error", &kind.to_string())
                 .str("error_kind", kind.name());
-            bound_fields(&mut o, kind);
+            bound_fields(o, kind);
         }
     }
     if let Some(m) = message {
         o.u64("message_offset", m.offset() as u64)
             .u64("message_type", u64::from(m.message_type().0));
     }
+}
+
+/// The error object of bundle member `index` that does not frame: [`render_error`]'s keys with
+/// the bundle as the message, then `bundle_offset` and `bundle_index`, and for a member skipped
+/// because of its header version (its length intact) `member_bytes`, the member as it came
+/// (header and body, hex), so that nothing of it is lost.
+fn render_member_error(
+    out: &mut Out,
+    e: &DecodeError,
+    bundle_message: &Message<'_>,
+    bundle: &estreamer_codec::Bundle<'_>,
+    index: usize,
+) {
+    let mut o = Obj::new(out);
+    member_error_fields(&mut o, e, bundle_message, bundle, index);
     o.finish();
+}
+
+/// The keys of [`render_member_error`], into an object already begun.
+fn member_error_fields(
+    o: &mut Obj<'_>,
+    e: &DecodeError,
+    bundle_message: &Message<'_>,
+    bundle: &estreamer_codec::Bundle<'_>,
+    index: usize,
+) {
+    error_fields(o, e, bundle_message.offset(), Some(bundle_message));
+    o.u64("bundle_offset", bundle_message.offset() as u64)
+        .u64("bundle_index", index as u64);
+    if let DecodeError::Invalid {
+        offset,
+        kind: ErrorKind::UnsupportedHeaderVersion { .. },
+    } = *e
+    {
+        if let Some(member) = skipped_member(bundle, offset) {
+            o.hex("member_bytes", member);
+        }
+    }
+}
+
+/// The bytes of the bundle member at stream offset `offset` whose declared length fits in the
+/// bundle (header and body), or `None`.
+pub fn skipped_member<'a>(bundle: &estreamer_codec::Bundle<'a>, offset: usize) -> Option<&'a [u8]> {
+    let bytes = bundle.messages_bytes();
+    let at = offset.checked_sub(bundle.messages_offset())?;
+    let len = bytes.get(at + 4..at + 8)?;
+    let len = u32::from_be_bytes([len[0], len[1], len[2], len[3]]);
+    let end = at.checked_add(8)?.checked_add(usize::try_from(len).ok()?)?;
+    bytes.get(at..end)
 }
 
 fn bound_fields(o: &mut Obj<'_>, kind: ErrorKind) {
@@ -1015,7 +1206,7 @@ fn render_message(out: &mut Out, m: &Message<'_>, ctx: Context, st: &mut State<'
             });
         }
         Body::Bundle(b) => {
-            let count = b.messages().take_while(Result::is_ok).count();
+            let count = b.messages().filter(Result::is_ok).count();
             o.u64("connection_id", b.connection_id.into())
                 .u64("sequence_number", b.sequence_number.into())
                 .u64("message_count", count as u64);
@@ -1038,8 +1229,9 @@ fn render_message(out: &mut Out, m: &Message<'_>, ctx: Context, st: &mut State<'
                         st.summary.messages += 1;
                     }
                     Err(e) => {
-                        render_error(out, &e, m.offset(), Some(m));
+                        render_member_error(out, &e, m, &b, index);
                         st.summary.errors += 1;
+                        st.flush_if_full(out);
                     }
                 }
             }

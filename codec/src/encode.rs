@@ -302,7 +302,8 @@ impl Encode for EventData<'_> {
 
 impl Encode for Bundle<'_> {
     /// Re-encodes every inner message (each with its own header version and a recomputed
-    /// length). An inner message that does not frame is written as raw bytes, so what was
+    /// length). The bytes of a member that does not frame (a skipped bad version, or the rest
+    /// of the bundle after a length that overruns it) are written as they are, so what was
     /// decoded is what is written.
     fn encode_with_version(&self, version: u16, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         encode_bundle_with_version(
@@ -311,19 +312,16 @@ impl Encode for Bundle<'_> {
             self.connection_id,
             self.sequence_number,
             |out| {
+                let bytes = self.messages_bytes();
+                let base = self.messages_offset();
                 let mut written = 0usize;
-                for m in self.messages() {
-                    match m {
-                        Ok(m) => {
-                            m.encode_with_version(m.version(), out)?;
-                            written += MessageHeader::LEN + m.body().len();
-                        }
-                        Err(_) => {
-                            let raw = self.messages_bytes().get(written..).unwrap_or_default();
-                            out.extend_from_slice(raw);
-                        }
-                    }
+                for m in self.messages().flatten() {
+                    let at = m.offset().saturating_sub(base);
+                    out.extend_from_slice(bytes.get(written..at).unwrap_or_default());
+                    m.encode_with_version(m.version(), out)?;
+                    written = at + MessageHeader::LEN + m.body().len();
                 }
+                out.extend_from_slice(bytes.get(written..).unwrap_or_default());
                 Ok(())
             },
         )

@@ -770,9 +770,19 @@ impl<'a> Bundle<'a> {
         self.messages
     }
 
+    /// Stream offset of the first inner message (0 for a view made with [`Bundle::new`]).
+    pub const fn messages_offset(&self) -> usize {
+        self.messages_offset
+    }
+
     /// The inner messages. Each is framed with its own 8-byte header, whose version may be 0 or
-    /// 1 (§4.4, §12 item 6); any other version, or a length that overruns the bundle, is an
-    /// error at its absolute offset, after which the iterator is exhausted.
+    /// 1 (§4.4, §12 item 6).
+    ///
+    /// A member with any other version is an `UnsupportedHeaderVersion` error at its absolute
+    /// offset, and when its declared length still fits in the bundle the walk goes on after
+    /// it: a damaged version costs that member only (Management Centers hit by Cisco bug
+    /// CSCve44987 send wrong versions with intact lengths). A length that overruns the bundle
+    /// loses the framing: that error ends the iteration.
     ///
     /// Inner messages of any type are yielded: the guide and eNcore expect only Event Data (4),
     /// but this crate passes other types through rather than drop data.
@@ -784,7 +794,7 @@ impl<'a> Bundle<'a> {
     }
 }
 
-/// Fused iterator over a bundle's inner messages.
+/// Fused iterator over a bundle's inner messages (see [`Bundle::messages`]).
 #[derive(Debug, Clone)]
 pub struct BundleMessages<'a> {
     rest: &'a [u8],
@@ -799,44 +809,51 @@ impl<'a> Iterator for BundleMessages<'a> {
         if self.rest.is_empty() {
             return None;
         }
-        let result = inner_message(self.rest, self.offset);
-        match result {
-            Ok((m, used)) => {
-                self.rest = self.rest.get(used..).unwrap_or_default();
+        let (result, used) = match inner_message(self.rest, self.offset) {
+            Ok((m, used)) => (Ok(m), used),
+            Err((e, skip)) => (Err(e), skip),
+        };
+        match self.rest.get(used..) {
+            Some(rest) if used > 0 => {
+                self.rest = rest;
                 self.offset += used;
-                Some(Ok(m))
             }
-            Err(e) => {
-                self.rest = &[];
-                Some(Err(e))
-            }
+            _ => self.rest = &[],
         }
+        Some(result)
     }
 }
 
 impl core::iter::FusedIterator for BundleMessages<'_> {}
 
+/// Frames the member at the start of `buf` (absolute `offset`): the message and its size, or
+/// the error and how many bytes to step over to the next member (0: the framing is lost).
 #[inline]
-fn inner_message(buf: &[u8], offset: usize) -> Result<(Message<'_>, usize), DecodeError> {
-    let (h, rest) = header_complete::<MessageHeader>(buf, offset)?;
+fn inner_message(buf: &[u8], offset: usize) -> Result<(Message<'_>, usize), (DecodeError, usize)> {
+    let (h, rest) = header_complete::<MessageHeader>(buf, offset).map_err(|e| (e, 0))?;
+    let declared = h.length.get();
+    let body = usize::try_from(declared).ok().and_then(|l| rest.get(..l));
     let version = h.version.get();
     if version > 1 {
-        return Err(DecodeError::invalid(
-            offset,
-            ErrorKind::UnsupportedHeaderVersion { found: version },
+        let skip = body.map_or(0, |b| MessageHeader::LEN + b.len());
+        return Err((
+            DecodeError::invalid(
+                offset,
+                ErrorKind::UnsupportedHeaderVersion { found: version },
+            ),
+            skip,
         ));
     }
-    let declared = h.length.get();
-    let body = usize::try_from(declared)
-        .ok()
-        .and_then(|l| rest.get(..l))
-        .ok_or(DecodeError::invalid(
+    let body = body.ok_or((
+        DecodeError::invalid(
             offset + 4,
             ErrorKind::LengthOverrun {
                 declared,
                 available: sat32(rest.len()),
             },
-        ))?;
+        ),
+        0,
+    ))?;
     Ok((
         Message {
             header: h,

@@ -262,6 +262,9 @@ pub enum Event<'a> {
         message_offset: Option<(usize, u16)>,
         /// Stream position where decoding stood, reported as the offset of `Incomplete`.
         incomplete_at: usize,
+        /// For a bundle member that does not frame: `(bundle_offset, bundle_index)`, and the
+        /// member's bytes when it was skipped for its header version (length intact).
+        member: Option<(usize, usize, Option<&'a [u8]>)>,
     },
 }
 
@@ -289,6 +292,7 @@ pub fn events(bytes: &[u8], opts: DecodeOptions) -> Vec<Event<'_>> {
                 err,
                 message_offset: None,
                 incomplete_at: at,
+                member: None,
             }),
         }
     }
@@ -312,10 +316,11 @@ fn push_message<'a>(
             err,
             message_offset: Some((msg.offset(), msg.message_type().0)),
             incomplete_at: msg.offset(),
+            member: None,
         }),
         Ok((Body::Bundle(b), _)) => {
             let inner: Vec<_> = b.messages().collect();
-            let inner_count = inner.iter().take_while(|r| r.is_ok()).count();
+            let inner_count = inner.iter().filter(|r| r.is_ok()).count();
             out.push(Event::Message {
                 msg,
                 body: Body::Bundle(b),
@@ -326,11 +331,29 @@ fn push_message<'a>(
             for (index, r) in inner.into_iter().enumerate() {
                 match r {
                     Ok(m) => push_message(m, mode, Some((msg.offset(), index)), out),
-                    Err(err) => out.push(Event::Error {
-                        err,
-                        message_offset: None,
-                        incomplete_at: msg.offset(),
-                    }),
+                    Err(err) => {
+                        // A member skipped for its version: header and body as they came.
+                        let skipped = match err {
+                            DecodeError::Invalid {
+                                offset,
+                                kind: ErrorKind::UnsupportedHeaderVersion { .. },
+                            } => {
+                                let at = offset - b.messages_offset();
+                                let bytes = b.messages_bytes();
+                                bytes.get(at + 4..at + 8).and_then(|l| {
+                                    let len = u32::from_be_bytes(l.try_into().unwrap()) as usize;
+                                    bytes.get(at..at + 8 + len)
+                                })
+                            }
+                            _ => None,
+                        };
+                        out.push(Event::Error {
+                            err,
+                            message_offset: Some((msg.offset(), msg.message_type().0)),
+                            incomplete_at: msg.offset(),
+                            member: Some((msg.offset(), index, skipped)),
+                        })
+                    }
                 }
             }
         }
@@ -467,6 +490,7 @@ pub fn render(event: &Event<'_>) -> Map<String, Value> {
             err,
             message_offset,
             incomplete_at,
+            member,
         } => {
             match err {
                 DecodeError::Incomplete { needed } => {
@@ -487,6 +511,13 @@ pub fn render(event: &Event<'_>) -> Map<String, Value> {
             if let Some((m, t)) = message_offset {
                 o.insert("message_offset".into(), json!(m));
                 o.insert("message_type".into(), json!(t));
+            }
+            if let Some((bundle_offset, index, skipped)) = member {
+                o.insert("bundle_offset".into(), json!(bundle_offset));
+                o.insert("bundle_index".into(), json!(index));
+                if let Some(bytes) = skipped {
+                    o.insert("member_bytes".into(), json!(hex(bytes)));
+                }
             }
         }
         Event::Message {
