@@ -16,6 +16,7 @@ pub mod connect;
 pub mod doctor;
 #[cfg(feature = "net")]
 pub mod identity;
+pub mod lock;
 pub mod resume;
 #[cfg(feature = "net")]
 pub mod server;

@@ -44,11 +44,49 @@
 //! profile; PERFORMANCE.md, sixth round). The same record twice within one session is
 //! written twice: that is what the server sent, and no eStreamer server does it.
 //!
-//! # File format
-//! `estreamer-bookmark 1\n`, then `archive_timestamp <u32>\n`, then one line per key
-//! `<archive timestamp> <32 hex digits>\n`. Written to a temporary file in the same
-//! directory, synced, then renamed over the old one: a crash leaves the old or the new
-//! bookmark, never a torn one.
+//! # File format: a journal (decision)
+//! The bookmark is saved often (after at most a few thousand events, see
+//! `connect::StreamOptions::bookmark_records`), and the window can hold hundreds of thousands
+//! of keys: rewriting it all at every save would write megabytes for a few kilobytes of news.
+//! So the file is a journal. It begins with a header, then each save appends the keys of the
+//! records written since the last save and a `commit` line:
+//!
+//! ```text
+//! estreamer-bookmark 2
+//! server fmc.example.org:8302
+//! request flags=0x48900061 extended=12:11,13:1,...
+//! start genesis
+//! commit 0 0 5e0f2c4a19b7d3e8
+//! 1700000000 0123456789abcdef0123456789abcdef
+//! 1700000001 fedcba9876543210fedcba9876543210
+//! commit 1700000001 2 93a1c0e4b5d6f708
+//! ```
+//!
+//! * `server` and `request` say which stream the bookmark belongs to: a stream asked for
+//!   another server or other events refuses it (it would resume the wrong stream).
+//! * `start` is where the stream starts while no record has been written: `genesis`, `now
+//!   <UNIX seconds when it was first asked>`, or UNIX seconds. It is written before the first
+//!   session, so a process killed before its first record restarts where it was asked to.
+//! * Key lines: `<archive timestamp> <32 hex digits of the key>`.
+//! * `commit <archive timestamp> <keys since the last commit> <check>`: the bookmark as of
+//!   this save. `check` is the XXH3-64 (16 hex digits), seeded with the previous commit's
+//!   check (0 for the first), of the bytes from the end of the previous commit line to the
+//!   space before the check itself: header, keys and the commit's own numbers.
+//!
+//! Each save is appended and synced (`fdatasync`). A save cut short (the process killed, the
+//! machine losing power) leaves a torn tail that fails its check: it is ignored, and the
+//! bookmark is the last complete save. A file with no complete save, or with damage before
+//! its end, is refused with a message. When the file holds many more keys than the window
+//! (more than `2 * window + 65536`), and when a stream opens it, it is rewritten with the
+//! window's keys only: a new file in the same directory, synced, renamed over the old one, and
+//! the directory synced. The file written by earlier versions (`estreamer-bookmark 1`: the
+//! archive timestamp and the keys, rewritten at each save) is still read, with a plausibility
+//! check on its time (a truncated `archive_timestamp 1700000000` reads as 17), and is rewritten
+//! in the journal form when a stream opens it.
+//!
+//! # Lock
+//! A running stream holds the lock [`crate::lock::Lock::beside`] on `<bookmark>.lock`: a
+//! second stream on the same bookmark refuses to start and names the first one's PID.
 
 use std::collections::{HashSet, VecDeque};
 use std::fs;
@@ -189,21 +227,97 @@ impl DedupWindow {
     }
 }
 
-/// The resume point: a bookmark plus the window at the time it was taken.
+/// Where a stream starts while its bookmark holds no record yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// The oldest data on the server.
+    Genesis,
+    /// Only what is new when the stream was first asked to start, at `asked_at` (UNIX
+    /// seconds, this machine's clock): the first session asks the server for "now"; a later
+    /// one (after a reconnect or a restart before any record arrived) asks for `asked_at`,
+    /// `slack` seconds earlier, so that nothing in between is lost.
+    Now {
+        /// When `now` was asked for.
+        asked_at: u32,
+    },
+    /// UNIX seconds.
+    At(u32),
+}
+
+impl Start {
+    fn to_line(self) -> String {
+        match self {
+            Start::Genesis => "start genesis".to_owned(),
+            Start::Now { asked_at } => format!("start now {asked_at}"),
+            Start::At(t) => format!("start {t}"),
+        }
+    }
+
+    fn parse(line: &str) -> Option<Start> {
+        let rest = line.strip_prefix("start ")?;
+        if rest == "genesis" {
+            return Some(Start::Genesis);
+        }
+        if let Some(t) = rest.strip_prefix("now ") {
+            return t.parse().ok().map(|asked_at| Start::Now { asked_at });
+        }
+        rest.parse().ok().map(Start::At)
+    }
+}
+
+impl std::fmt::Display for Start {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Start::Genesis => f.write_str("genesis"),
+            Start::Now { asked_at } => write!(f, "now (first asked at {asked_at})"),
+            Start::At(t) => write!(f, "{t}"),
+        }
+    }
+}
+
+/// The stream a bookmark belongs to: the server as the user named it (host and port) and the
+/// request (flags and extended requests), each as one line of text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Owner {
+    /// `host:port`.
+    pub server: String,
+    /// The request, e.g. `flags=0x48900061 extended=12:11,...`.
+    pub request: String,
+}
+
+/// The resume point: the newest archive timestamp written, the window of keys at that time,
+/// and (from version 2 files) where the stream started and which stream it is.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Bookmark {
     /// Largest archive timestamp written (0: none yet).
     pub archive_timestamp: u32,
     /// Window keys with their archive timestamps, oldest first.
     pub keys: Vec<(u32, RecordKey)>,
+    /// Where the stream starts while `archive_timestamp` is 0 (`None`: a version 1 file).
+    pub start: Option<Start>,
+    /// The stream it belongs to (`None`: a version 1 file, which did not say).
+    pub owner: Option<Owner>,
+    /// Bytes after the last complete save that were ignored: a save cut short by a kill or a
+    /// power loss (0 normally).
+    pub torn_tail: usize,
 }
 
+/// The earliest archive timestamp a version 1 bookmark may hold (2000-01-01): below it the
+/// file was truncated (`archive_timestamp 1700000000` cut to `17`).
+pub const PLAUSIBLE_SINCE: u32 = 946_684_800;
+
+/// The first line of the current file format.
+const MAGIC_V2: &str = "estreamer-bookmark 2";
+/// The first line of the version 1 format.
+const MAGIC_V1: &str = "estreamer-bookmark 1";
+
 impl Bookmark {
-    /// The bookmark of a window.
+    /// The bookmark of a window (version 1 form: no start, no owner).
     pub fn of(archive_timestamp: u32, window: &DedupWindow) -> Bookmark {
         Bookmark {
             archive_timestamp,
             keys: window.entries().collect(),
+            ..Bookmark::default()
         }
     }
 
@@ -220,81 +334,518 @@ impl Bookmark {
         w
     }
 
-    /// The file's text.
+    /// The version 2 text of this bookmark as one save: the header, every key and one commit.
     pub fn to_text(&self) -> String {
-        let mut s = String::with_capacity(48 + self.keys.len() * 45);
-        s.push_str("estreamer-bookmark 1\n");
-        s.push_str(&format!("archive_timestamp {}\n", self.archive_timestamp));
-        for (ts, k) in &self.keys {
-            s.push_str(&format!("{ts} {k:032x}\n"));
-        }
+        let owner = self.owner.clone().unwrap_or_default();
+        let start = self.start.unwrap_or(Start::Genesis);
+        let mut s = String::with_capacity(160 + self.keys.len() * 45);
+        s.push_str(MAGIC_V2);
+        s.push('\n');
+        s.push_str(&format!("server {}\n", one_line(&owner.server)));
+        s.push_str(&format!("request {}\n", one_line(&owner.request)));
+        s.push_str(&start.to_line());
+        s.push('\n');
+        commit_into(&mut s, 0, 0, &self.keys, self.archive_timestamp);
         s
     }
 
-    /// Parses the file's text.
+    /// Parses a bookmark file's text, either version.
     pub fn from_text(text: &str) -> Result<Bookmark, String> {
-        let mut lines = text.lines();
-        if lines.next() != Some("estreamer-bookmark 1") {
-            return Err(
-                "not an estreamer bookmark (first line is not `estreamer-bookmark 1`)".into(),
-            );
+        match text.lines().next() {
+            Some(MAGIC_V2) => parse_v2(text),
+            Some(MAGIC_V1) => parse_v1(text),
+            _ => Err(format!(
+                "not an estreamer bookmark (the first line is not `{MAGIC_V2}`)"
+            )),
         }
-        let ts = lines
-            .next()
-            .and_then(|l| l.strip_prefix("archive_timestamp "))
-            .and_then(|v| v.parse::<u32>().ok())
-            .ok_or("second line is not `archive_timestamp <u32>`")?;
-        let mut keys = Vec::new();
-        for (i, line) in lines.enumerate() {
-            let (t, k) = line
-                .split_once(' ')
-                .ok_or_else(|| format!("key line {} has no space", i + 3))?;
-            let t = t
-                .parse::<u32>()
-                .map_err(|e| format!("key line {}: {e}", i + 3))?;
-            let k = u128::from_str_radix(k, 16).map_err(|e| format!("key line {}: {e}", i + 3))?;
-            keys.push((t, k));
-        }
-        Ok(Bookmark {
-            archive_timestamp: ts,
-            keys,
-        })
     }
 
-    /// Loads a bookmark file; `Ok(None)` when it does not exist.
+    /// Loads a bookmark file; `Ok(None)` when it does not exist or is not a regular file
+    /// (`/dev/null` to keep no bookmark).
     pub fn load(path: &Path) -> io::Result<Option<Bookmark>> {
-        match fs::read_to_string(path) {
-            Ok(text) => Bookmark::from_text(&text).map(Some).map_err(|e| {
-                io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    format!("{}: {e}", path.display()),
-                )
-            }),
+        match fs::metadata(path) {
+            Ok(m) if !m.is_file() => return Ok(None),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            _ => {}
+        }
+        match fs::read(path) {
+            Ok(bytes) => {
+                let text = String::from_utf8_lossy(&bytes);
+                Bookmark::from_text(&text).map(Some).map_err(|e| {
+                    io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!("{}: {e}", path.display()),
+                    )
+                })
+            }
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
         }
     }
 
-    /// Writes the bookmark atomically: temporary file, sync, rename.
+    /// Writes the bookmark as a new file (one save), atomically: a temporary file in the same
+    /// directory, synced, renamed over `path`, then the directory synced so that the rename
+    /// survives a power loss.
     ///
     /// When `path` exists and is not a regular file (`/dev/null` to keep no bookmark, a named
     /// pipe), the text is written into it instead: a rename would replace the device or pipe
     /// with a plain file, and for root replacing `/dev/null` breaks every program on the
     /// machine that reads it.
     pub fn save(&self, path: &Path) -> io::Result<()> {
-        if fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-            return fs::OpenOptions::new()
-                .write(true)
-                .open(path)?
-                .write_all(self.to_text().as_bytes());
+        write_atomically(path, self.to_text().as_bytes())
+    }
+}
+
+/// Control characters (a line break above all) would break the line format.
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
+/// Appends the key lines of `keys` and a commit line for `archive_timestamp` to `out`, whose
+/// bytes from `segment_start` on are this save's; the check is seeded with `seed` (the previous
+/// commit's check). Returns the new check.
+fn commit_into(
+    out: &mut String,
+    segment_start: usize,
+    seed: u64,
+    keys: &[(u32, RecordKey)],
+    archive_timestamp: u32,
+) -> u64 {
+    use std::fmt::Write as _;
+    for (ts, k) in keys {
+        let _ = writeln!(out, "{ts} {k:032x}");
+    }
+    let _ = write!(out, "commit {archive_timestamp} {} ", keys.len());
+    let check = twox_hash::XxHash3_64::oneshot_with_seed(
+        seed,
+        out.as_bytes().get(segment_start..).unwrap_or_default(),
+    );
+    let _ = writeln!(out, "{check:016x}");
+    check
+}
+
+fn parse_key(line: &str) -> Option<(u32, RecordKey)> {
+    let (t, k) = line.split_once(' ')?;
+    if k.len() != 32 {
+        return None;
+    }
+    Some((t.parse().ok()?, u128::from_str_radix(k, 16).ok()?))
+}
+
+fn parse_v1(text: &str) -> Result<Bookmark, String> {
+    let mut lines = text.lines().skip(1);
+    let ts = lines
+        .next()
+        .and_then(|l| l.strip_prefix("archive_timestamp "))
+        .and_then(|v| v.parse::<u32>().ok())
+        .ok_or("second line is not `archive_timestamp <u32>`")?;
+    if ts != 0 && ts < PLAUSIBLE_SINCE {
+        return Err(format!(
+            "its archive timestamp {ts} is before the year 2000: the file was cut short"
+        ));
+    }
+    let mut keys = Vec::new();
+    for (i, line) in lines.enumerate() {
+        let (t, k) = line
+            .split_once(' ')
+            .ok_or_else(|| format!("key line {} has no space", i + 3))?;
+        let t = t
+            .parse::<u32>()
+            .map_err(|e| format!("key line {}: {e}", i + 3))?;
+        let k = u128::from_str_radix(k, 16).map_err(|e| format!("key line {}: {e}", i + 3))?;
+        keys.push((t, k));
+    }
+    Ok(Bookmark {
+        archive_timestamp: ts,
+        keys,
+        ..Bookmark::default()
+    })
+}
+
+fn parse_v2(text: &str) -> Result<Bookmark, String> {
+    let bytes = text.as_bytes();
+    let mut b = Bookmark::default();
+    let mut header: Vec<&str> = Vec::with_capacity(4);
+    let mut pending: Vec<(u32, RecordKey)> = Vec::new();
+    let mut committed = false;
+    let mut seed = 0u64;
+    let mut segment_start = 0usize;
+    let mut pos = 0usize;
+    // Where reading stopped at a line that is not what a complete save holds.
+    let mut stopped_at: Option<usize> = None;
+    while pos < bytes.len() {
+        let Some(nl) = text.get(pos..).and_then(|t| t.find('\n')) else {
+            // A last line without its line break: a save cut short.
+            stopped_at = Some(pos);
+            break;
+        };
+        let line = text.get(pos..pos + nl).unwrap_or_default();
+        let line_start = pos;
+        pos += nl + 1;
+        if !committed && header.len() < 4 {
+            header.push(line);
+            continue;
         }
-        let tmp = tmp_path(path);
-        {
-            let mut f = fs::File::create(&tmp)?;
-            f.write_all(self.to_text().as_bytes())?;
-            f.sync_all()?;
+        if let Some(rest) = line.strip_prefix("commit ") {
+            let mut f = rest.split(' ');
+            let (ts, n, check) = (f.next(), f.next(), f.next());
+            let parsed = (|| {
+                let ts: u32 = ts?.parse().ok()?;
+                let n: usize = n?.parse().ok()?;
+                let check = u64::from_str_radix(check?, 16).ok()?;
+                Some((ts, n, check))
+            })();
+            let hashed_to = line_start + line.len().saturating_sub(16);
+            let ok = parsed.filter(|&(_, n, check)| {
+                n == pending.len()
+                    && line.len() > 16
+                    && twox_hash::XxHash3_64::oneshot_with_seed(
+                        seed,
+                        bytes.get(segment_start..hashed_to).unwrap_or_default(),
+                    ) == check
+            });
+            match ok {
+                Some((ts, _, check)) => {
+                    b.keys.append(&mut pending);
+                    b.archive_timestamp = ts;
+                    seed = check;
+                    segment_start = pos;
+                    committed = true;
+                }
+                None => {
+                    stopped_at = Some(line_start);
+                    break;
+                }
+            }
+        } else if let Some(key) = parse_key(line) {
+            pending.push(key);
+        } else {
+            stopped_at = Some(line_start);
+            break;
         }
-        fs::rename(&tmp, path)
+    }
+    if !committed {
+        return Err(
+            "it holds no complete save (cut short or damaged before its first commit line)".into(),
+        );
+    }
+    if let Some(at) = stopped_at {
+        // A torn save is only ever the end of the file: a complete commit line after the
+        // point where reading stopped means damage in the middle.
+        let after = text.get(at..).unwrap_or_default();
+        if after.lines().skip(1).any(|l| l.starts_with("commit ")) {
+            return Err(format!(
+                "damaged at byte {at} (a save in the middle of the file does not check)"
+            ));
+        }
+    }
+    b.torn_tail = bytes.len() - segment_start;
+    let field = |i: usize, name: &str| -> Result<String, String> {
+        header
+            .get(i)
+            .and_then(|l| l.strip_prefix(name))
+            .map(str::to_owned)
+            .ok_or_else(|| format!("header line {} is not `{}...`", i + 1, name))
+    };
+    b.owner = Some(Owner {
+        server: field(1, "server ")?,
+        request: field(2, "request ")?,
+    });
+    b.start = Some(
+        header
+            .get(3)
+            .and_then(|l| Start::parse(l))
+            .ok_or("header line 4 is not `start genesis|now <unix>|<unix>`")?,
+    );
+    Ok(b)
+}
+
+/// Why a bookmark could not be opened for a stream.
+#[derive(Debug)]
+pub enum BookmarkError {
+    /// Another process streams with it.
+    Locked(crate::lock::LockError),
+    /// It cannot be read as a bookmark.
+    Damaged {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        why: String,
+    },
+    /// It belongs to another stream (server or request).
+    OtherStream {
+        /// The file.
+        path: PathBuf,
+        /// Whose it is.
+        found: Owner,
+        /// Whose it was asked to be.
+        wanted: Owner,
+        /// Its archive timestamp (0: no record written yet).
+        archive_timestamp: u32,
+    },
+    /// Reading or writing it failed.
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        source: io::Error,
+    },
+}
+
+impl std::fmt::Display for BookmarkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BookmarkError::Locked(e) => write!(f, "{e}"),
+            BookmarkError::Damaged { path, why } => write!(
+                f,
+                "the bookmark {} cannot be used: {why}. Resuming from it could repeat or \
+                 skip events: move it away and start explicitly (--start genesis, or --start \
+                 <UNIX seconds> of the last event in the output)",
+                path.display()
+            ),
+            BookmarkError::OtherStream {
+                path,
+                found,
+                wanted,
+                archive_timestamp,
+            } => {
+                write!(
+                    f,
+                    "the bookmark {} belongs to another stream (server {}, request {}), not \
+                     to this one (server {}, request {}): resuming it would skip or repeat \
+                     events. Give this stream its own --bookmark, or start it explicitly \
+                     (which replaces the bookmark)",
+                    path.display(),
+                    found.server,
+                    found.request,
+                    wanted.server,
+                    wanted.request
+                )?;
+                if *archive_timestamp != 0 {
+                    write!(
+                        f,
+                        ": --start {} continues where the bookmark stands",
+                        archive_timestamp
+                    )?;
+                }
+                Ok(())
+            }
+            BookmarkError::Io { path, source } => {
+                write!(f, "cannot use the bookmark {}: {source}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for BookmarkError {}
+
+/// A bookmark file while a stream runs: locked, and appended to at every save (see the module
+/// documentation).
+#[derive(Debug)]
+pub struct BookmarkFile {
+    path: PathBuf,
+    /// Open for appending (a regular file) or for writing (a device or pipe).
+    file: fs::File,
+    regular: bool,
+    _lock: Option<crate::lock::Lock>,
+    owner: Owner,
+    start: Start,
+    /// The last commit's check: the seed of the next.
+    check: u64,
+    /// Keys in the file, for the compaction rule.
+    keys_in_file: usize,
+    /// The archive timestamp of the last commit.
+    committed: u32,
+    /// A reusable buffer for the text of a save.
+    text: String,
+}
+
+impl BookmarkFile {
+    /// Opens the bookmark at `path` for the stream `owner`, locked for this process's life.
+    ///
+    /// With `resume`, the existing bookmark is resumed: refused when it is damaged or belongs
+    /// to another stream; when there is none, a new one starting at `start`. Without it (the
+    /// user asked where to start), a new bookmark starting at `start` replaces whatever was at
+    /// `path`. Either way the file is rewritten before anything is streamed, so it holds the
+    /// start point from the first moment. Returns the file and the bookmark to resume from.
+    pub fn open(
+        path: &Path,
+        owner: Owner,
+        start: Start,
+        resume: bool,
+    ) -> Result<(BookmarkFile, Bookmark), BookmarkError> {
+        let io = |source| BookmarkError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let meta = fs::metadata(path);
+        let regular = !matches!(&meta, Ok(m) if !m.is_file());
+        let lock = if regular {
+            Some(crate::lock::Lock::beside(path, "bookmark").map_err(BookmarkError::Locked)?)
+        } else {
+            None
+        };
+        let existing = match (resume, regular) {
+            (true, true) => Bookmark::load(path).map_err(|e| match e.kind() {
+                io::ErrorKind::InvalidData => BookmarkError::Damaged {
+                    path: path.to_path_buf(),
+                    why: e
+                        .to_string()
+                        .trim_start_matches(&format!("{}: ", path.display()))
+                        .to_owned(),
+                },
+                _ => io(e),
+            })?,
+            _ => None,
+        };
+        let bookmark = match existing {
+            None => Bookmark {
+                start: Some(start),
+                owner: Some(owner.clone()),
+                ..Bookmark::default()
+            },
+            Some(b) => {
+                if let Some(found) = &b.owner {
+                    if *found != owner {
+                        return Err(BookmarkError::OtherStream {
+                            path: path.to_path_buf(),
+                            found: found.clone(),
+                            wanted: owner,
+                            archive_timestamp: b.archive_timestamp,
+                        });
+                    }
+                }
+                Bookmark {
+                    // A version 1 file does not say: the start asked for now.
+                    start: b.start.or(Some(start)),
+                    owner: Some(owner.clone()),
+                    ..b
+                }
+            }
+        };
+        let file = if regular {
+            write_atomically(path, bookmark.to_text().as_bytes()).map_err(io)?;
+            fs::OpenOptions::new().append(true).open(path).map_err(io)?
+        } else {
+            let mut f = fs::OpenOptions::new().write(true).open(path).map_err(io)?;
+            f.write_all(bookmark.to_text().as_bytes()).map_err(io)?;
+            f
+        };
+        let text = bookmark.to_text();
+        let check = last_check(&text);
+        Ok((
+            BookmarkFile {
+                path: path.to_path_buf(),
+                file,
+                regular,
+                _lock: lock,
+                owner,
+                start: bookmark.start.unwrap_or(Start::Genesis),
+                check,
+                keys_in_file: bookmark.keys.len(),
+                committed: bookmark.archive_timestamp,
+                text: String::new(),
+            },
+            bookmark,
+        ))
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Where the stream starts while no record has been written.
+    pub fn start(&self) -> Start {
+        self.start
+    }
+
+    /// The archive timestamp of the last save.
+    pub fn committed(&self) -> u32 {
+        self.committed
+    }
+
+    /// Saves the bookmark: `new_keys` (the keys of the records written since the last save)
+    /// and `archive_timestamp` appended as one commit and synced (`fdatasync`). When the file
+    /// holds many more keys than `window`, it is rewritten with the window's keys instead.
+    /// Call only once the records are durable in the output.
+    pub fn commit(
+        &mut self,
+        archive_timestamp: u32,
+        new_keys: &[(u32, RecordKey)],
+        window: &DedupWindow,
+    ) -> io::Result<()> {
+        let keys = self.keys_in_file + new_keys.len();
+        if self.regular && keys > 2 * window.len() + COMPACT_SLACK {
+            let b = Bookmark {
+                archive_timestamp,
+                keys: window.entries().filter(|&(t, _)| t != 0).collect(),
+                start: Some(self.start),
+                owner: Some(self.owner.clone()),
+                torn_tail: 0,
+            };
+            let text = b.to_text();
+            write_atomically(&self.path, text.as_bytes())?;
+            self.file = fs::OpenOptions::new().append(true).open(&self.path)?;
+            self.check = last_check(&text);
+            self.keys_in_file = b.keys.len();
+        } else {
+            self.text.clear();
+            self.check = commit_into(&mut self.text, 0, self.check, new_keys, archive_timestamp);
+            self.file.write_all(self.text.as_bytes())?;
+            if self.regular {
+                self.file.sync_data()?;
+            }
+            self.keys_in_file = keys;
+        }
+        self.committed = archive_timestamp;
+        Ok(())
+    }
+}
+
+/// Above twice the window's keys plus this many, a save rewrites the file.
+const COMPACT_SLACK: usize = 65_536;
+
+/// The check of the last commit line of `text` (which ends with one).
+fn last_check(text: &str) -> u64 {
+    text.lines()
+        .last()
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|c| u64::from_str_radix(c, 16).ok())
+        .unwrap_or(0)
+}
+
+/// Writes `bytes` as the new content of `path`: temporary file, sync, rename, sync of the
+/// directory. Into the file itself when `path` exists and is not a regular file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return fs::OpenOptions::new()
+            .write(true)
+            .open(path)?
+            .write_all(bytes);
+    }
+    let tmp = tmp_path(path);
+    {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    fs::rename(&tmp, path)?;
+    sync_dir(path)
+}
+
+/// Syncs the directory holding `path`, so that a rename into it is durable. A filesystem that
+/// cannot sync a directory (EINVAL) is left as it is.
+fn sync_dir(path: &Path) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    match fs::File::open(dir).and_then(|d| d.sync_all()) {
+        Err(e) if e.kind() == io::ErrorKind::InvalidInput => Ok(()),
+        other => other,
     }
 }
 
@@ -438,35 +989,250 @@ mod tests {
         assert!(w.len() <= 3);
     }
 
+    fn owner() -> Owner {
+        Owner {
+            server: "fmc.example:8302".into(),
+            request: "flags=0x48900061 extended=12:11".into(),
+        }
+    }
+
+    fn temp(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("estreamer-bm-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
     #[test]
     fn bookmark_text_round_trip_and_rejects() {
         let mut w = DedupWindow::new(100, 5);
         w.check(1_700_000_000, record_key(400, b"x"));
         w.check(1_700_000_001, record_key(400, b"y"));
-        let b = Bookmark::of(1_700_000_001, &w);
+        let b = Bookmark {
+            start: Some(Start::Genesis),
+            owner: Some(owner()),
+            ..Bookmark::of(1_700_000_001, &w)
+        };
         let text = b.to_text();
-        assert!(text.starts_with("estreamer-bookmark 1\narchive_timestamp 1700000001\n"));
+        assert!(
+            text.starts_with(
+                "estreamer-bookmark 2\nserver fmc.example:8302\nrequest flags=0x48900061 \
+                 extended=12:11\nstart genesis\n1700000000 "
+            ),
+            "{text}"
+        );
+        assert!(
+            text.lines()
+                .last()
+                .unwrap()
+                .starts_with("commit 1700000001 2 ")
+        );
         assert_eq!(Bookmark::from_text(&text).unwrap(), b);
-        let w2 = b.window(100, 5);
-        let mut w2 = w2;
+        let mut w2 = b.window(100, 5);
         assert_eq!(
             w2.check(1_700_000_001, record_key(400, b"y")),
             Verdict::Duplicate
         );
+        for start in [
+            Start::Now {
+                asked_at: 1_700_000_100,
+            },
+            Start::At(1_600_000_000),
+        ] {
+            let b = Bookmark {
+                start: Some(start),
+                ..b.clone()
+            };
+            assert_eq!(Bookmark::from_text(&b.to_text()).unwrap(), b);
+        }
         assert!(Bookmark::from_text("{\"1\": 5}").is_err());
+        // A changed byte anywhere fails the check: the file holds no complete save.
+        let changed = text.replacen("1700000000", "1700000009", 1);
+        assert!(Bookmark::from_text(&changed).is_err());
+        let changed = text.replacen("fmc.example", "fmc.exampla", 1);
+        assert!(Bookmark::from_text(&changed).is_err());
+    }
+
+    /// Version 1 files are read; a cut one (`archive_timestamp 1700000000` cut to `17`) is
+    /// refused instead of resuming from 1970.
+    #[test]
+    fn version_1_files_are_read_and_a_cut_one_is_refused() {
+        let v1 = "estreamer-bookmark 1\narchive_timestamp 1700000001\n1700000001 \
+                  0000000000000000000000000000002a\n";
+        let b = Bookmark::from_text(v1).unwrap();
+        assert_eq!(b.archive_timestamp, 1_700_000_001);
+        assert_eq!(b.keys, vec![(1_700_000_001, 42)]);
+        assert_eq!((b.start, b.owner), (None, None));
+        let cut = Bookmark::from_text("estreamer-bookmark 1\narchive_timestamp 17").unwrap_err();
+        assert!(cut.contains("cut short"), "{cut}");
         assert!(Bookmark::from_text("estreamer-bookmark 1\narchive_timestamp x\n").is_err());
-        assert!(Bookmark::from_text("estreamer-bookmark 1\narchive_timestamp 1\n5 zz\n").is_err());
+        assert!(Bookmark::from_text("estreamer-bookmark 1\narchive_timestamp 0\n5 zz\n").is_err());
+    }
+
+    /// Saves append commits; a save cut anywhere leaves the previous one; damage before the
+    /// last save, or before the first, is refused.
+    #[test]
+    fn journal_commits_torn_tails_and_damage() {
+        let dir = temp("journal");
+        let path = dir.join("bookmark");
+        let (mut file, b) = BookmarkFile::open(&path, owner(), Start::Genesis, false).unwrap();
+        assert_eq!(b.archive_timestamp, 0);
+        assert_eq!(b.start, Some(Start::Genesis));
+        let mut w = DedupWindow::new(1000, 5);
+        let mut all = Vec::new();
+        for second in 0..3u32 {
+            let ts = 1_700_000_000 + second;
+            let keys: Vec<_> = (0..4u128)
+                .map(|i| (ts, record_key(400, &[second as u8, i as u8])))
+                .collect();
+            for &(t, k) in &keys {
+                w.check(t, k);
+            }
+            file.commit(ts, &keys, &w).unwrap();
+            all.extend(keys);
+        }
+        drop(file);
+        let text = fs::read_to_string(&path).unwrap();
+        let b = Bookmark::load(&path).unwrap().unwrap();
+        assert_eq!(b.archive_timestamp, 1_700_000_002);
+        assert_eq!(b.keys, all);
+        assert_eq!(b.torn_tail, 0);
+        assert_eq!(b.owner, Some(owner()));
+        // Every cut of the last save: the bookmark is the save before it.
+        let last = text[..text.len() - 1].rfind("\ncommit 1700000001").unwrap();
+        let last_save = text[..text.len() - 1][last + 1..].find('\n').unwrap() + last + 2;
+        for cut in last_save..text.len() {
+            let b = Bookmark::from_text(&text[..cut]).unwrap();
+            assert_eq!(b.archive_timestamp, 1_700_000_001, "cut at {cut}");
+            assert_eq!(b.keys.len(), 8);
+            assert_eq!(b.torn_tail, cut - last_save);
+        }
+        // Cut inside the first save: nothing to resume from.
+        let first_commit = text.find("\ncommit 0 0 ").unwrap();
+        assert!(Bookmark::from_text(&text[..first_commit + 5]).is_err());
+        // A byte changed in an earlier save, later saves intact: damage, refused.
+        let damaged = text.replacen("commit 1700000000 4", "commit 1700000000 5", 1);
+        let e = Bookmark::from_text(&damaged).unwrap_err();
+        assert!(e.contains("damaged"), "{e}");
+        fs::write(&path, &damaged).unwrap();
+        match BookmarkFile::open(&path, owner(), Start::Genesis, true) {
+            Err(BookmarkError::Damaged { why, .. }) => assert!(why.contains("damaged"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn open_resumes_its_own_stream_and_refuses_another() {
+        let dir = temp("owner");
+        let path = dir.join("bookmark");
+        // None there: a new bookmark starting now, written at once.
+        let (mut file, b) = BookmarkFile::open(
+            &path,
+            owner(),
+            Start::Now {
+                asked_at: 1_700_000_500,
+            },
+            true,
+        )
+        .unwrap();
+        assert_eq!(
+            b.start,
+            Some(Start::Now {
+                asked_at: 1_700_000_500
+            })
+        );
+        assert_eq!(
+            Bookmark::load(&path).unwrap().unwrap().start,
+            Some(Start::Now {
+                asked_at: 1_700_000_500
+            })
+        );
+        let w = DedupWindow::new(10, 5);
+        file.commit(1_700_000_600, &[(1_700_000_600, 9)], &w)
+            .unwrap();
+        // A second stream on it while the first runs: refused, naming the first.
+        match BookmarkFile::open(&path, owner(), Start::Genesis, true) {
+            Err(BookmarkError::Locked(e)) => {
+                assert!(
+                    e.to_string().contains(&std::process::id().to_string()),
+                    "{e}"
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        drop(file);
+        // Another server: refused, with the way out.
+        let other = Owner {
+            server: "other:8302".into(),
+            ..owner()
+        };
+        let e = BookmarkFile::open(&path, other.clone(), Start::Genesis, true).unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.contains("another stream") && text.contains("--start 1700000600"),
+            "{text}"
+        );
+        // Its own stream resumes it, the start kept.
+        let (_f, b) = BookmarkFile::open(&path, owner(), Start::Genesis, true).unwrap();
+        assert_eq!(b.archive_timestamp, 1_700_000_600);
+        assert_eq!(b.keys, vec![(1_700_000_600, 9)]);
+        assert_eq!(
+            b.start,
+            Some(Start::Now {
+                asked_at: 1_700_000_500
+            })
+        );
+        drop(_f);
+        // An explicit start replaces it, whoever it was for.
+        let (_f, b) = BookmarkFile::open(&path, other, Start::At(5), false).unwrap();
+        assert_eq!((b.archive_timestamp, b.start), (0, Some(Start::At(5))));
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_large_journal_is_rewritten_with_the_window_only() {
+        let dir = temp("compact");
+        let path = dir.join("bookmark");
+        let (mut file, _) = BookmarkFile::open(&path, owner(), Start::Genesis, false).unwrap();
+        let mut w = DedupWindow::new(1 << 20, 2);
+        let mut ts = 1_700_000_000;
+        let mut n = 0u128;
+        while n < 3 * COMPACT_SLACK as u128 {
+            let keys: Vec<_> = (0..1000).map(|i| (ts, n + i)).collect();
+            for &(t, k) in &keys {
+                w.check(t, k);
+            }
+            n += 1000;
+            file.commit(ts, &keys, &w).unwrap();
+            ts += 1;
+        }
+        // Only the window's seconds are kept (slack 2: three seconds of 1,000 keys).
+        let b = Bookmark::load(&path).unwrap().unwrap();
+        assert_eq!(b.archive_timestamp, ts - 1);
+        assert!(b.keys.len() < 2 * 3000 + COMPACT_SLACK, "{}", b.keys.len());
+        assert!(
+            b.keys
+                .iter()
+                .rev()
+                .take(3000)
+                .all(|&(t, _)| t + 2 >= ts - 1)
+        );
+        assert!(!tmp_path(&path).exists());
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn save_is_atomic_and_load_of_missing_is_none() {
-        let dir = std::env::temp_dir().join(format!("estreamer-bm-{}", std::process::id()));
-        fs::create_dir_all(&dir).unwrap();
+        let dir = temp("save");
         let path = dir.join("bookmark");
         assert_eq!(Bookmark::load(&path).unwrap(), None);
         let b = Bookmark {
             archive_timestamp: 42,
             keys: vec![(42, 7)],
+            start: Some(Start::Genesis),
+            owner: Some(owner()),
+            torn_tail: 0,
         };
         b.save(&path).unwrap();
         assert_eq!(Bookmark::load(&path).unwrap(), Some(b));
@@ -514,7 +1280,7 @@ mod tests {
         };
         let b = Bookmark {
             archive_timestamp: 9,
-            keys: vec![],
+            ..Bookmark::default()
         };
         b.save(&fifo).unwrap();
         assert_eq!(reader.join().unwrap(), b.to_text());
