@@ -56,6 +56,9 @@ pub struct PkiOptions {
     pub encryption: P12Encryption,
     /// Subject CN of the CA. Default `"estreamer-rs test CA"`.
     pub ca_name: String,
+    /// The CA's own validity, in days from now (e.g. `-30..-1` for a CA that expired
+    /// yesterday), for testing how peers treat it; default `None`: the same as the others.
+    pub ca_valid_days: Option<std::ops::Range<i64>>,
 }
 
 impl Default for PkiOptions {
@@ -67,6 +70,7 @@ impl Default for PkiOptions {
             password: Zeroizing::new("estreamer".to_owned()),
             encryption: P12Encryption::Aes256,
             ca_name: "estreamer-rs test CA".to_owned(),
+            ca_valid_days: None,
         }
     }
 }
@@ -80,6 +84,7 @@ impl fmt::Debug for PkiOptions {
             .field("password", &"<redacted>")
             .field("encryption", &self.encryption)
             .field("ca_name", &self.ca_name)
+            .field("ca_valid_days", &self.ca_valid_days)
             .finish()
     }
 }
@@ -212,8 +217,16 @@ pub fn generate(opts: &PkiOptions) -> Result<Pki, CertsError> {
         KeyUsagePurpose::CrlSign,
         KeyUsagePurpose::DigitalSignature,
     ];
-    ca_params.not_before = not_before;
-    ca_params.not_after = not_after;
+    match &opts.ca_valid_days {
+        Some(days) => {
+            ca_params.not_before = now + Duration::days(days.start);
+            ca_params.not_after = now + Duration::days(days.end);
+        }
+        None => {
+            ca_params.not_before = not_before;
+            ca_params.not_after = not_after;
+        }
+    }
     let ca_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).map_err(generate_error)?;
     let ca = CertifiedIssuer::self_signed(ca_params, ca_key).map_err(generate_error)?;
     let ca_cert = ca.der().clone();

@@ -13,6 +13,13 @@
 //! [`server_config`] requires a client certificate issued by the given CA: a client without
 //! one, or with one from another CA, fails the handshake and is never served (the FMC
 //! behaves so; the session sees [`crate::session::CloseReason::ClosedBeforeFirstMessage`]).
+//!
+//! # The CA's own validity (decision)
+//! A trust anchor is only a name and a key to webpki: the validity dates of the CA certificate
+//! it came from are not checked, so a certificate issued by an expired CA would be accepted.
+//! Both directions therefore use only the CA certificates valid at the time of the handshake,
+//! as `doctor` judges them: a chain that only an expired (or not yet valid) CA certificate
+//! would complete fails with an error naming that CA and its dates.
 
 use std::fmt;
 use std::sync::Arc;
@@ -20,6 +27,7 @@ use std::sync::Arc;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::server::{ParsedCertificate, WebPkiClientVerifier};
 use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
 
@@ -84,6 +92,109 @@ fn roots(certs: &[CertificateDer<'static>]) -> Result<RootCertStore, TlsSetupErr
     Ok(roots)
 }
 
+/// A CA certificate with its validity.
+#[derive(Debug, Clone)]
+struct Anchor {
+    der: CertificateDer<'static>,
+    subject: String,
+    not_before: u64,
+    not_after: u64,
+}
+
+/// The CA certificates, with their dates (a certificate whose dates cannot be read counts as
+/// always valid: webpki parses it again and refuses it if it is malformed).
+fn anchors(certs: &[CertificateDer<'static>]) -> Result<Vec<Anchor>, TlsSetupError> {
+    roots(certs)?;
+    Ok(certs
+        .iter()
+        .map(|der| {
+            let info = crate::identity::cert_info(der).ok();
+            Anchor {
+                der: der.clone(),
+                subject: info
+                    .as_ref()
+                    .map_or_else(String::new, |i| i.subject.clone()),
+                not_before: info
+                    .as_ref()
+                    .map_or(0, |i| u64::try_from(i.not_before).unwrap_or(0)),
+                not_after: info
+                    .as_ref()
+                    .map_or(u64::MAX, |i| u64::try_from(i.not_after).unwrap_or(0)),
+            }
+        })
+        .collect())
+}
+
+/// The anchors valid at `now` as a root store (`None`: none is), and the others.
+fn valid_at(anchors: &[Anchor], now: UnixTime) -> (Option<RootCertStore>, Vec<&Anchor>) {
+    let t = now.as_secs();
+    let mut store = RootCertStore::empty();
+    let mut invalid = Vec::new();
+    for a in anchors {
+        if a.not_before <= t && t <= a.not_after && store.add(a.der.clone()).is_ok() {
+            continue;
+        }
+        invalid.push(a);
+    }
+    ((!store.is_empty()).then_some(store), invalid)
+}
+
+/// The error for a chain that only the CA certificate `a`, not valid at `now`, completes.
+fn invalid_ca(a: &Anchor, now: UnixTime, whose: &str) -> rustls::Error {
+    let t = now.as_secs();
+    let (what, when) = if t > a.not_after {
+        ("expired", a.not_after)
+    } else {
+        ("is not valid yet; it starts", a.not_before)
+    };
+    let text = format!(
+        "the {whose} certificate is issued by the CA certificate {:?}, which {what} at {} \
+         (UNIX seconds; now {t}): get a new certificate from the FMC (System > Integration > \
+         eStreamer) or check this machine's clock",
+        a.subject, when
+    );
+    rustls::Error::InvalidCertificate(rustls::CertificateError::Other(rustls::OtherError(
+        Arc::new(InvalidCa(text)),
+    )))
+}
+
+/// The text of [`invalid_ca`].
+#[derive(Debug)]
+struct InvalidCa(String);
+
+impl fmt::Display for InvalidCa {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InvalidCa {}
+
+/// `verify` with the CA certificates valid at `now`; when that fails but one that is not valid
+/// completes the chain, an error naming it.
+fn verify_with_valid_anchors<T>(
+    anchors: &[Anchor],
+    now: UnixTime,
+    whose: &str,
+    verify: impl Fn(&RootCertStore) -> Result<T, rustls::Error>,
+) -> Result<T, rustls::Error> {
+    let (store, invalid) = valid_at(anchors, now);
+    let result = match &store {
+        Some(store) => verify(store),
+        None => Err(rustls::Error::InvalidCertificate(
+            rustls::CertificateError::UnknownIssuer,
+        )),
+    };
+    let Err(e) = result else { return result };
+    for a in invalid {
+        let mut one = RootCertStore::empty();
+        if one.add(a.der.clone()).is_ok() && verify(&one).is_ok() {
+            return Err(invalid_ca(a, now, whose));
+        }
+    }
+    Err(e)
+}
+
 /// The client's TLS configuration: `identity` as client certificate, the server verified as
 /// `verification` says. TLS 1.2 and 1.3 are offered (FMCs speak 1.2).
 pub fn client_config(
@@ -93,7 +204,7 @@ pub fn client_config(
     let provider = provider();
     let verifier: Arc<dyn ServerCertVerifier> = match verification {
         ServerVerification::CaFromPkcs12 => Arc::new(Verifier {
-            roots: Some(Arc::new(roots(&identity.trust_anchors())?)),
+            roots: Some(anchors(&identity.trust_anchors())?),
             algs: provider.signature_verification_algorithms,
         }),
         ServerVerification::InsecureNoVerification => Arc::new(Verifier {
@@ -127,15 +238,77 @@ pub fn server_config_with_versions(
     versions: &[&'static rustls::SupportedProtocolVersion],
 ) -> Result<rustls::ServerConfig, TlsSetupError> {
     let provider = provider();
-    let verifier =
+    let all =
         WebPkiClientVerifier::builder_with_provider(Arc::new(roots(client_cas)?), provider.clone())
             .build()
             .map_err(|e| TlsSetupError::Verifier(e.to_string()))?;
+    let verifier = Arc::new(ClientVerifier {
+        anchors: anchors(client_cas)?,
+        subjects: all.root_hint_subjects().to_vec(),
+        all,
+        provider: provider.clone(),
+    });
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_protocol_versions(versions)?
         .with_client_cert_verifier(verifier)
         .with_single_cert(identity.chain.clone(), identity.key.clone_key())?;
     Ok(config)
+}
+
+/// The server's client-certificate verifier: webpki's, with the CA certificates valid at the
+/// time of the handshake only (module documentation).
+#[derive(Debug)]
+struct ClientVerifier {
+    anchors: Vec<Anchor>,
+    subjects: Vec<rustls::DistinguishedName>,
+    /// With every CA: for the handshake signatures, which do not depend on the CA.
+    all: Arc<dyn ClientCertVerifier>,
+    provider: Arc<CryptoProvider>,
+}
+
+impl ClientCertVerifier for ClientVerifier {
+    fn root_hint_subjects(&self) -> &[rustls::DistinguishedName] {
+        &self.subjects
+    }
+
+    fn verify_client_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        now: UnixTime,
+    ) -> Result<ClientCertVerified, rustls::Error> {
+        verify_with_valid_anchors(&self.anchors, now, "client", |store| {
+            WebPkiClientVerifier::builder_with_provider(
+                Arc::new(store.clone()),
+                self.provider.clone(),
+            )
+            .build()
+            .map_err(|e| rustls::Error::General(e.to_string()))?
+            .verify_client_cert(end_entity, intermediates, now)
+        })
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.all.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.all.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.all.supported_verify_schemes()
+    }
 }
 
 /// The name given to rustls for `host` (an IP address or a DNS name); it is not verified.
@@ -156,7 +329,7 @@ pub fn server_name(host: &str) -> ServerName<'static> {
 /// checked either way, so the peer holds the key of the certificate it showed.
 #[derive(Debug)]
 struct Verifier {
-    roots: Option<Arc<RootCertStore>>,
+    roots: Option<Vec<Anchor>>,
     algs: WebPkiSupportedAlgorithms,
 }
 
@@ -169,15 +342,17 @@ impl ServerCertVerifier for Verifier {
         _ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        if let Some(roots) = &self.roots {
+        if let Some(anchors) = &self.roots {
             let cert = ParsedCertificate::try_from(end_entity)?;
-            rustls::client::verify_server_cert_signed_by_trust_anchor(
-                &cert,
-                roots,
-                intermediates,
-                now,
-                self.algs.all,
-            )?;
+            verify_with_valid_anchors(anchors, now, "server", |store| {
+                rustls::client::verify_server_cert_signed_by_trust_anchor(
+                    &cert,
+                    store,
+                    intermediates,
+                    now,
+                    self.algs.all,
+                )
+            })?;
         }
         Ok(ServerCertVerified::assertion())
     }
