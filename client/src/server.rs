@@ -22,8 +22,12 @@
 //! * When everything is sent it sends a Null keep-alive every `keepalive` and stays connected.
 //!
 //! Fault injection for tests (each happens once per server, on the first connection that
-//! reaches it): drop the connection after N records, send corrupt bytes after N records, or
-//! send an Error message after N records and close.
+//! reaches it, after exactly N records: the bundle before it is cut short): drop the
+//! connection (a TCP close without a TLS close), send bytes that do not frame, or send an
+//! Error message. After corrupt bytes or an Error the server closes the TLS session and reads
+//! what the client still sends until it closes, so that the client receives everything (a
+//! close with unread data would reset the connection, and the client's kernel would drop
+//! what it had not yet handed to the client).
 
 use std::net::SocketAddr;
 use std::ops::Range;
@@ -315,7 +319,25 @@ struct ClientState {
     acks: AtomicU64,
     closed: AtomicBool,
     notify: Notify,
+    /// Tells the reader task to stop and hand its half of the connection back.
+    stop: Notify,
 }
+
+/// How [`stream_records`] ended the stream.
+enum Ending {
+    /// The client went away, or the connection failed.
+    Gone,
+    /// A fault: close the TCP connection without a TLS close (`DropAfter`).
+    Drop,
+    /// A fault: the Error message or the corrupt bytes are written; close (`ErrorAfter`,
+    /// `CorruptAfter`).
+    Close,
+}
+
+/// How long a closing server keeps reading what the client still sends, so that the kernel
+/// does not answer unread data with a reset (which makes the client's kernel drop what it
+/// has received and not yet read: the records, the Error message).
+const LINGER: Duration = Duration::from_secs(5);
 
 async fn connection(tcp: tokio::net::TcpStream, shared: Arc<Shared>) {
     let tls = match shared.tls.accept(tcp).await {
@@ -331,12 +353,12 @@ async fn connection(tcp: tokio::net::TcpStream, shared: Arc<Shared>) {
     };
     shared.stats.sessions.fetch_add(1, Ordering::Relaxed);
     let connection_id = shared.next_connection.fetch_add(1, Ordering::Relaxed);
-    let (mut rd, mut wr) = tokio::io::split(tls);
+    let mut tls = tls;
     let mut decoder = StreamDecoder::new(DecodeOptions::default());
     let timeout = shared.config.request_timeout;
 
     // 1. The Event Stream Request.
-    let request = match tokio::time::timeout(timeout, next_message(&mut rd, &mut decoder)).await {
+    let request = match tokio::time::timeout(timeout, next_message(&mut tls, &mut decoder)).await {
         Ok(Ok(Some(m))) => m,
         _ => return,
     };
@@ -345,16 +367,16 @@ async fn connection(tcp: tokio::net::TcpStream, shared: Arc<Shared>) {
         Request::Other(t) => {
             let text =
                 format!("the first message must be an Event Stream Request (type 2), not type {t}");
-            send_error(&mut wr, &shared, 1, &text).await;
+            refuse(&mut tls, &shared, 1, &text).await;
             return;
         }
         Request::Bad(text) => {
-            send_error(&mut wr, &shared, 1, &text).await;
+            refuse(&mut tls, &shared, 1, &text).await;
             return;
         }
         Request::Null => {
-            send_error(
-                &mut wr,
+            refuse(
+                &mut tls,
                 &shared,
                 1,
                 "the first message must be an Event Stream Request (type 2), not a Null",
@@ -363,7 +385,13 @@ async fn connection(tcp: tokio::net::TcpStream, shared: Arc<Shared>) {
             return;
         }
         Request::Streaming(..) => {
-            send_error(&mut wr, &shared, 1, "the first message must be an Event Stream Request (type 2), not a Streaming Request").await;
+            refuse(
+                &mut tls,
+                &shared,
+                1,
+                "the first message must be an Event Stream Request (type 2), not a Streaming Request",
+            )
+            .await;
             return;
         }
     };
@@ -383,22 +411,22 @@ async fn connection(tcp: tokio::net::TcpStream, shared: Arc<Shared>) {
         };
         if encode_streaming_information(&mut out, ServiceLengthConvention::IncludingHeader, [svc])
             .is_err()
-            || wr.write_all(&out).await.is_err()
+            || tls.write_all(&out).await.is_err()
         {
             return;
         }
-        match tokio::time::timeout(timeout, next_message(&mut rd, &mut decoder)).await {
+        match tokio::time::timeout(timeout, next_message(&mut tls, &mut decoder)).await {
             Ok(Ok(Some(Request::Streaming(ts, list)))) => {
                 start = ts;
                 entries = list;
             }
             Ok(Ok(Some(Request::Bad(text)))) => {
-                send_error(&mut wr, &shared, 1, &text).await;
+                refuse(&mut tls, &shared, 1, &text).await;
                 return;
             }
             Ok(Ok(Some(_))) => {
-                send_error(
-                    &mut wr,
+                refuse(
+                    &mut tls,
                     &shared,
                     1,
                     "expected a Streaming Request (type 2049) for service 6667",
@@ -415,13 +443,19 @@ async fn connection(tcp: tokio::net::TcpStream, shared: Arc<Shared>) {
         acks: AtomicU64::new(0),
         closed: AtomicBool::new(false),
         notify: Notify::new(),
+        stop: Notify::new(),
     });
+    let (mut rd, mut wr) = tokio::io::split(tls);
     let reader = {
         let client = client.clone();
         let stats = shared.stats.clone();
         tokio::spawn(async move {
             loop {
-                match next_message(&mut rd, &mut decoder).await {
+                let next = tokio::select! {
+                    _ = client.stop.notified() => return rd,
+                    next = next_message(&mut rd, &mut decoder) => next,
+                };
+                match next {
                     Ok(Some(Request::Null)) => {
                         client.acks.fetch_add(1, Ordering::Relaxed);
                         stats.acks.fetch_add(1, Ordering::Relaxed);
@@ -431,7 +465,7 @@ async fn connection(tcp: tokio::net::TcpStream, shared: Arc<Shared>) {
                     Ok(None) | Err(_) => {
                         client.closed.store(true, Ordering::Relaxed);
                         client.notify.notify_one();
-                        return;
+                        return rd;
                     }
                 }
             }
@@ -444,17 +478,56 @@ async fn connection(tcp: tokio::net::TcpStream, shared: Arc<Shared>) {
         extended,
         extended_header,
     };
-    let _ = stream_records(&mut wr, &shared, &client, &request).await;
-    reader.abort();
+    let ending = stream_records(&mut wr, &shared, &client, &request)
+        .await
+        .unwrap_or(Ending::Gone);
+    client.stop.notify_one();
+    let Ok(rd) = reader.await else { return };
+    let mut tls = rd.unsplit(wr);
+    match ending {
+        Ending::Gone => {}
+        Ending::Drop => {
+            // A TCP close with no TLS close_notify, as when the FMC's side fails.
+            let tcp = tls.get_mut().0;
+            let _ = tcp.shutdown().await;
+            linger(tcp).await;
+        }
+        Ending::Close => {
+            let _ = tls.shutdown().await;
+            linger(&mut tls).await;
+        }
+    }
 }
 
+/// Reads and drops what the client still sends until it closes (or [`LINGER`] passes).
+async fn linger<R: AsyncReadExt + Unpin>(rd: &mut R) {
+    let mut buf = [0u8; 4096];
+    let _ = tokio::time::timeout(LINGER, async {
+        while rd.read(&mut buf).await.is_ok_and(|n| n > 0) {}
+    })
+    .await;
+}
+
+/// Writes an Error message (the caller closes the connection).
 async fn send_error<W: AsyncWriteExt + Unpin>(wr: &mut W, shared: &Shared, code: i32, text: &str) {
     if let Ok(b) = ErrorMessage::new(code, text.as_bytes()).to_bytes() {
         let _ = wr.write_all(&b).await;
         let _ = wr.flush().await;
-        let _ = wr.shutdown().await;
         shared.stats.errors_sent.fetch_add(1, Ordering::Relaxed);
     }
+}
+
+/// Writes an Error message for a refused request, then closes the TLS session and waits for
+/// the client to close (a request refused before streaming).
+async fn refuse<S: AsyncReadExt + AsyncWriteExt + Unpin>(
+    tls: &mut S,
+    shared: &Shared,
+    code: i32,
+    text: &str,
+) {
+    send_error(tls, shared, code, text).await;
+    let _ = tls.shutdown().await;
+    linger(tls).await;
 }
 
 /// Returns when the connection ends.
@@ -463,7 +536,7 @@ async fn stream_records<W: AsyncWriteExt + Unpin>(
     shared: &Shared,
     client: &ClientState,
     request: &Accepted,
-) -> std::io::Result<()> {
+) -> std::io::Result<Ending> {
     let Accepted {
         connection_id,
         start,
@@ -505,31 +578,39 @@ async fn stream_records<W: AsyncWriteExt + Unpin>(
     let mut chunk: Vec<(usize, u32)> = Vec::with_capacity(per_unit);
     // `sent_units`: units (bundles, or messages in plain mode) written before this one.
     for sent_units in 0u64.. {
-        chunk.clear();
-        chunk.extend(plan.by_ref().take(per_unit));
-        if chunk.is_empty() {
-            break;
-        }
-        // Faults fire between units, at the first unit boundary at or past their count.
+        // A fault fires after exactly its count of records: the unit before it is cut short
+        // to end there.
         if let Some(fault) = due_fault(shared, sent_records) {
+            wr.flush().await?;
             match fault {
-                Fault::DropAfter(_) => return Ok(()),
+                Fault::DropAfter(_) => return Ok(Ending::Drop),
                 Fault::CorruptAfter(_) => {
                     wr.write_all(&[0x77, 0x77, 0, 4, 0xff, 0xff, 0xff, 0xff, 1, 2, 3])
                         .await?;
                     wr.flush().await?;
-                    return Ok(());
+                    return Ok(Ending::Close);
                 }
                 Fault::ErrorAfter(_, code, text) => {
                     send_error(wr, shared, code, &text).await;
-                    return Ok(());
+                    return Ok(Ending::Close);
                 }
             }
+        }
+        let take = match next_fault_at(shared) {
+            Some(at) if at > sent_records => {
+                per_unit.min(usize::try_from(at - sent_records).unwrap_or(usize::MAX))
+            }
+            _ => per_unit,
+        };
+        chunk.clear();
+        chunk.extend(plan.by_ref().take(take));
+        if chunk.is_empty() {
+            break;
         }
         // Wait until the client has room.
         while sent_units.saturating_sub(client.acks.load(Ordering::Relaxed)) >= window {
             if client.closed.load(Ordering::Relaxed) {
-                return Ok(());
+                return Ok(Ending::Gone);
             }
             let notified = client.notify.notified();
             if sent_units.saturating_sub(client.acks.load(Ordering::Relaxed)) < window {
@@ -555,13 +636,13 @@ async fn stream_records<W: AsyncWriteExt + Unpin>(
                 Ok(())
             });
             if res.is_err() {
-                return Ok(());
+                return Ok(Ending::Gone);
             }
         } else {
             for &(i, shift) in &chunk {
                 if let Some(d) = capture.event_data(i, shift, extended_header) {
                     if d.encode(&mut out).is_err() {
-                        return Ok(());
+                        return Ok(Ending::Gone);
                     }
                 }
             }
@@ -577,7 +658,7 @@ async fn stream_records<W: AsyncWriteExt + Unpin>(
     // Idle: keep-alives until the client goes.
     loop {
         if client.closed.load(Ordering::Relaxed) {
-            return Ok(());
+            return Ok(Ending::Gone);
         }
         let notified = client.notify.notified();
         if tokio::time::timeout(cfg.keepalive, notified).await.is_err() {
@@ -588,6 +669,20 @@ async fn stream_records<W: AsyncWriteExt + Unpin>(
             shared.stats.keepalives.fetch_add(1, Ordering::Relaxed);
         }
     }
+}
+
+/// The record count of the next fault still to fire.
+fn next_fault_at(shared: &Shared) -> Option<u64> {
+    shared
+        .config
+        .faults
+        .iter()
+        .zip(&shared.faults_fired)
+        .filter(|(_, fired)| !fired.load(Ordering::Relaxed))
+        .map(|(f, _)| match f {
+            Fault::DropAfter(n) | Fault::CorruptAfter(n) | Fault::ErrorAfter(n, _, _) => *n,
+        })
+        .min()
 }
 
 fn due_fault(shared: &Shared, sent: u64) -> Option<Fault> {
