@@ -1,13 +1,34 @@
 //! The tokio transport: connect, TLS, run a [`Session`], hand records to a [`Sink`], reconnect
 //! with backoff, keep the bookmark and drop duplicates.
 //!
-//! Order of durability (per batch of bytes read from the socket): every record of the batch
-//! goes to the sink; the sink flushes; when the bookmark is due (at most every
-//! `bookmark_interval`, and always when a session ends and on shutdown) the sink syncs and
-//! then the bookmark is saved; then the acknowledgements are written to the server. A record
-//! is acknowledged only after the sink has it, and the bookmark never runs ahead of the
-//! output. When the server goes quiet with records the bookmark does not cover yet, the
-//! bookmark is saved (after a sync) `bookmark_interval` later without waiting for more data.
+//! # Order of durability
+//! For every batch of bytes read from the socket: every record of the batch goes to the sink
+//! ([`Sink::record`]); then the sink passes its output on ([`Sink::flush`]: written to the
+//! file, not yet durable); then the acknowledgements for the batch are written to the server.
+//! A bookmark save ([`StreamOptions::bookmark_records`] events after the last one, or
+//! [`StreamOptions::bookmark_interval`] after the first record it would cover, whichever comes
+//! first; the first save as soon as the first event is written; and whenever a session ends or
+//! the stream stops) is: [`Sink::flush`], then [`Sink::sync`] (the output made durable:
+//! `fdatasync`), then the bookmark's commit appended and synced
+//! ([`crate::resume::BookmarkFile::commit`]). The bookmark therefore never covers a record the
+//! output does not hold durably, and a hard kill repeats at most `bookmark_records` events.
+//!
+//! # Acknowledgements do not wait for the bookmark (decision)
+//! An acknowledgement (a Null) tells the server only that the client is ready for more: the
+//! guide's flow control (WIRE.md §1, §11.9: "a client sends Null to signal readiness for
+//! more data"). The server keeps no per-client history and commits nothing on an
+//! acknowledgement; a new session asks for a start time and gets everything archived since
+//! (WIRE.md §1, §3.1). So an acknowledged record that the bookmark does not cover yet is not
+//! lost if the process dies: the next session starts at the bookmark and the server sends it
+//! again. Holding acknowledgements until the bookmark is durable would instead stall the server
+//! (it stops after a few unacknowledged bundles) for two `fdatasync` calls per window.
+//! Acknowledgements are sent after the sink has the batch's records and has flushed them.
+//!
+//! # Timeouts
+//! No byte for [`StreamOptions::idle_timeout`] between messages (not even a keep-alive) ends
+//! the session; so does no byte for [`StreamOptions::stall_timeout`] in the middle of a
+//! message, and a message not complete [`StreamOptions::message_timeout`] after its first byte
+//! arrived (a server trickling bytes).
 
 use std::io;
 use std::net::SocketAddr;
@@ -15,11 +36,16 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use estreamer_codec::{Body, EventData, HeaderMode, InitialTimestamp, Message, RequestFlags};
+use estreamer_codec::{
+    Body, Bundle, DecodeError, EventData, HeaderMode, InitialTimestamp, Message, RequestFlags,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::resume::{Bookmark, DedupWindow, Verdict, record_key_in};
+use crate::resume::{
+    Bookmark, BookmarkError, BookmarkFile, DedupWindow, Owner, RecordKey, Start, Verdict,
+    record_key_in,
+};
 use crate::session::{CloseReason, Event, Session, SessionConfig};
 
 /// One record for the sink.
@@ -35,6 +61,24 @@ pub struct RecordRef<'a> {
     /// The bundle it came in: (stream offset of the bundle, index inside it).
     pub bundle: Option<(usize, usize)>,
     /// Sessions connected so far, this one included (1 for the first).
+    pub session: u64,
+}
+
+/// A record that could not be decoded as a record: reported to the sink
+/// ([`Sink::bad_record`]) and counted ([`StreamSummary::bad_records`]); the stream goes on
+/// with the next one. (A record that frames but whose layout does not decode is a record:
+/// [`Sink::record`] gets it.)
+#[derive(Debug, Clone, Copy)]
+pub struct BadRecord<'a> {
+    /// What is wrong.
+    pub error: DecodeError,
+    /// The message the error is in: the bundle, for a member that does not frame; otherwise
+    /// the Event Data message whose record header does not decode.
+    pub message: Message<'a>,
+    /// For a bundle member that does not frame (a bad header version with its length intact,
+    /// or a length that overruns the bundle, which ends it): the bundle and the member's index.
+    pub member: Option<(Bundle<'a>, usize)>,
+    /// Sessions connected so far, this one included.
     pub session: u64,
 }
 
@@ -56,22 +100,40 @@ pub enum StreamEvent {
     Retrying(Duration),
     /// A keep-alive arrived.
     KeepAlive,
-    /// A record body did not decode at the header level (passed through as is).
+    /// A record body did not decode at the header level (see [`Sink::bad_record`]).
     Undecodable(String),
+    /// Something the user should know (e.g. the bookmark's last save was cut short).
+    Notice(String),
+    /// The bookmark was saved (after the output was synced): it now covers every record
+    /// written before this event.
+    BookmarkSaved {
+        /// Its archive timestamp.
+        archive_timestamp: u32,
+    },
+    /// Acknowledgements were written to the server (after the records they acknowledge went
+    /// to the sink and were flushed).
+    Acknowledged {
+        /// How many Nulls.
+        acks: u64,
+    },
 }
 
 /// Where records go.
 pub trait Sink {
     /// A record that is not a duplicate.
     fn record(&mut self, record: RecordRef<'_>) -> io::Result<()>;
+    /// A record that could not be decoded (default: ignored; the stream counts it either way).
+    fn bad_record(&mut self, _bad: BadRecord<'_>) -> io::Result<()> {
+        Ok(())
+    }
     /// Pass on buffered output: called after each batch of records, before acknowledgements
     /// go to the server. A sink may leave output in flight here when [`sync`](Self::sync)
     /// completes it.
     fn flush(&mut self) -> io::Result<()>;
-    /// Make every record accepted so far durable in the output: called before each save of
-    /// the bookmark (at most every `bookmark_interval`) and when a session ends, so that the
-    /// bookmark never runs ahead of the output. Default: nothing beyond [`flush`](Self::flush),
-    /// which is always called first.
+    /// Make every record accepted so far durable in the output (`fdatasync` for a file):
+    /// called before each save of the bookmark, so that the bookmark never covers a record
+    /// the output could lose in a power failure. Default: nothing beyond
+    /// [`flush`](Self::flush), which is always called first.
     fn sync(&mut self) -> io::Result<()> {
         Ok(())
     }
@@ -118,6 +180,9 @@ impl Backoff {
     }
 }
 
+/// Default of [`StreamOptions::bookmark_records`].
+pub const DEFAULT_BOOKMARK_RECORDS: u64 = 10_000;
+
 /// Stream settings.
 #[derive(Clone)]
 pub struct StreamOptions {
@@ -129,7 +194,7 @@ pub struct StreamOptions {
     /// later session starts at the bookmark. Request flag bit 23 is forced on (the bookmark
     /// needs archive timestamps).
     pub session: SessionConfig,
-    /// Bookmark file (loaded at start, saved as records are written).
+    /// Bookmark file ([`BookmarkFile`]: locked, loaded at start, appended to at each save).
     pub bookmark: Option<PathBuf>,
     /// Duplicate window size, in keys.
     pub window: usize,
@@ -140,14 +205,21 @@ pub struct StreamOptions {
     pub backoff: Backoff,
     /// TCP connect and TLS handshake timeout.
     pub connect_timeout: Duration,
-    /// No bytes for this long (not even a keep-alive) ends the session.
+    /// No bytes for this long between messages (not even a keep-alive) ends the session.
     pub idle_timeout: Duration,
-    /// Least time between two bookmark saves.
+    /// No bytes for this long in the middle of a message ends the session.
+    pub stall_timeout: Duration,
+    /// A message not complete this long after its first byte arrived ends the session.
+    pub message_timeout: Duration,
+    /// Most time between the first record a bookmark save would cover and the save.
     pub bookmark_interval: Duration,
+    /// Most events (records with an archive timestamp) written between two bookmark saves: the
+    /// most a hard kill can repeat.
+    pub bookmark_records: u64,
     /// Reconnect after a session ends (false: return after the first session).
     pub reconnect: bool,
     /// Start at the saved bookmark when the file has one (false: start at the session's
-    /// initial timestamp; the bookmark file is still written).
+    /// initial timestamp, and the bookmark file is replaced by one that starts there).
     pub resume_from_bookmark: bool,
 }
 
@@ -163,7 +235,8 @@ impl std::fmt::Debug for StreamOptions {
 
 impl StreamOptions {
     /// Options with the defaults: window 2^20 keys, slack 5 s, connect timeout 10 s, idle
-    /// timeout 5 min, bookmark every second, reconnect on.
+    /// timeout 5 min, stall timeout 30 s, message timeout 2 min, a bookmark save after at most
+    /// 10,000 events or 1 s, reconnect on.
     pub fn new(server: String, tls: Arc<rustls::ClientConfig>, session: SessionConfig) -> Self {
         StreamOptions {
             server,
@@ -175,18 +248,56 @@ impl StreamOptions {
             backoff: Backoff::default(),
             connect_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(300),
+            stall_timeout: Duration::from_secs(30),
+            message_timeout: Duration::from_secs(120),
             bookmark_interval: Duration::from_secs(1),
+            bookmark_records: DEFAULT_BOOKMARK_RECORDS,
             reconnect: true,
             resume_from_bookmark: true,
         }
     }
+
+    /// The stream these options ask for, as a bookmark records it: the server and the
+    /// request (flags with bit 23, and the extended requests when bit 30 is set).
+    pub fn owner(&self) -> Owner {
+        let flags = self.session.flags.union(RequestFlags::ARCHIVE_TIMESTAMPS);
+        let extended = if flags.contains(RequestFlags::EXTENDED_REQUESTS) {
+            let list: Vec<String> = self
+                .session
+                .extended
+                .iter()
+                .map(|e| format!("{}:{}", e.event_code().0, e.event_version()))
+                .collect();
+            list.join(",")
+        } else {
+            "none".to_owned()
+        };
+        Owner {
+            server: self.server.clone(),
+            request: format!("flags=0x{:08x} extended={extended}", flags.bits()),
+        }
+    }
+}
+
+/// How a stream run ended.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Ended {
+    /// The shutdown future completed (a signal, a time or record limit).
+    #[default]
+    Stopped,
+    /// With reconnect off: the session ended for this reason.
+    Session(CloseReason),
+    /// With reconnect off: no session came up (TCP or TLS failed); the text says why.
+    Connect(String),
 }
 
 /// Totals of a stream run.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StreamSummary {
     /// Records given to the sink.
     pub records: u64,
+    /// Records that could not be decoded, given to [`Sink::bad_record`].
+    pub bad_records: u64,
     /// Duplicates dropped.
     pub duplicates: u64,
     /// Sessions connected.
@@ -195,10 +306,14 @@ pub struct StreamSummary {
     pub bytes: u64,
     /// Keep-alives received.
     pub keep_alives: u64,
+    /// Bookmark saves.
+    pub bookmark_saves: u64,
     /// The bookmark at the end.
     pub bookmark: u32,
     /// Window keys pushed out while still young (see [`DedupWindow::evicted_early`]).
     pub window_evicted_early: u64,
+    /// Why the run ended.
+    pub ended: Ended,
 }
 
 /// Why [`run`] returned with an error.
@@ -206,6 +321,8 @@ pub struct StreamSummary {
 pub enum StreamError {
     /// Writing to the sink or the bookmark failed.
     Io(io::Error),
+    /// The bookmark cannot be used (locked, damaged, another stream's).
+    Bookmark(BookmarkError),
     /// `max_attempts` sessions in a row failed; the last reason.
     GaveUp(String),
 }
@@ -214,6 +331,7 @@ impl std::fmt::Display for StreamError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             StreamError::Io(e) => write!(f, "{e}"),
+            StreamError::Bookmark(e) => write!(f, "{e}"),
             StreamError::GaveUp(r) => write!(f, "giving up: {r}"),
         }
     }
@@ -227,34 +345,119 @@ impl From<io::Error> for StreamError {
     }
 }
 
+/// The resume state of a run: the bookmark, the window, and what the next save covers.
 struct Resume {
+    /// Newest archive timestamp written.
     bookmark: u32,
     window: DedupWindow,
     /// Reused by [`record_key_in`] for every record.
     scratch: Vec<u8>,
-    path: Option<PathBuf>,
-    last_save: Instant,
-    dirty: bool,
+    file: Option<BookmarkFile>,
+    /// Where the stream starts while nothing is written (the bookmark's start).
+    start: Start,
+    /// Keys of the events written since the last save.
+    unsaved: Vec<(u32, RecordKey)>,
+    /// Records written since the last save (events and metadata).
+    dirty: u64,
+    /// When the first of them was written.
+    first_unsaved: Option<Instant>,
+    /// Most events between saves.
+    every_records: u64,
+    /// Most time between the first unsaved record and the save.
+    interval: Duration,
+    saves: u64,
 }
 
 impl Resume {
-    /// Output, then the bookmark: flushes `sink`; when the bookmark is due (`force`, or
-    /// `interval` since the last save), syncs `sink` and saves the bookmark.
-    fn save<S: Sink>(&mut self, sink: &mut S, force: bool, interval: Duration) -> io::Result<()> {
+    /// Whether a save is due now: `bookmark_records` events unsaved, or the oldest unsaved
+    /// record `bookmark_interval` old, or the first event of a bookmark that has none yet.
+    fn due(&self) -> bool {
+        self.dirty > 0
+            && (self.unsaved.len() as u64 >= self.every_records
+                || self
+                    .first_unsaved
+                    .is_some_and(|t| t.elapsed() >= self.interval)
+                || (!self.unsaved.is_empty()
+                    && self.file.as_ref().is_some_and(|f| f.committed() == 0)))
+    }
+
+    /// When the next save falls due by time, if records wait for one.
+    fn due_at(&self) -> Option<tokio::time::Instant> {
+        self.first_unsaved
+            .map(|t| tokio::time::Instant::from_std(t + self.interval))
+    }
+
+    /// Output, then the bookmark: flushes `sink`, syncs it, and commits the bookmark (when
+    /// records were written since the last save; `force` only saves what is there).
+    fn save<S: Sink>(&mut self, sink: &mut S) -> io::Result<()> {
         sink.flush()?;
-        if !force && (!self.dirty || self.last_save.elapsed() < interval) {
+        if self.dirty == 0 {
             return Ok(());
         }
         sink.sync()?;
-        if !self.dirty {
-            return Ok(());
+        if !self.unsaved.is_empty() {
+            if let Some(f) = &mut self.file {
+                f.commit(self.bookmark, &self.unsaved, &self.window)?;
+            }
+            sink.event(&StreamEvent::BookmarkSaved {
+                archive_timestamp: self.bookmark,
+            });
+            self.saves += 1;
         }
-        if let Some(p) = &self.path {
-            Bookmark::of(self.bookmark, &self.window).save(p)?;
-        }
-        self.last_save = Instant::now();
-        self.dirty = false;
+        self.unsaved.clear();
+        self.dirty = 0;
+        self.first_unsaved = None;
         Ok(())
+    }
+
+    /// Saves when due.
+    fn save_if_due<S: Sink>(&mut self, sink: &mut S) -> io::Result<()> {
+        if self.due() {
+            self.save(sink)
+        } else {
+            sink.flush()
+        }
+    }
+
+    /// The initial timestamp of the next session (`first`: no session has been tried yet).
+    fn resume_point(&self, slack: u32, first: bool, asked_now: u32) -> InitialTimestamp {
+        if self.bookmark != 0 {
+            // Resume `slack` seconds before the bookmark: archive timestamps are not strictly
+            // ordered in the stream (store-and-forward, several devices), so records a little
+            // older than the newest one written may still be unsent. Everything re-sent from
+            // that window is in the duplicate window and dropped. Not before an explicit start.
+            let mut t = self.bookmark.saturating_sub(slack).max(1);
+            if let Start::At(from) = self.start {
+                t = t.max(from);
+            }
+            return InitialTimestamp::from_wire(t);
+        }
+        match self.start {
+            Start::Genesis => InitialTimestamp::Genesis,
+            Start::At(t) => InitialTimestamp::from_wire(t),
+            // "Now" as the server means it, on the first try of a stream asked to start now;
+            // after that (a reconnect or restart before the first event), from when it was
+            // asked, so nothing in between is lost.
+            Start::Now { asked_at } if first && asked_at == asked_now => InitialTimestamp::Now,
+            Start::Now { asked_at } => {
+                InitialTimestamp::from_wire(asked_at.saturating_sub(slack).max(1))
+            }
+        }
+    }
+}
+
+fn unix_now() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u32::try_from(d.as_secs()).unwrap_or(u32::MAX))
+}
+
+/// The start a session configuration asks for, as a bookmark records it.
+fn start_of(t: InitialTimestamp, now: u32) -> Start {
+    match t {
+        InitialTimestamp::Genesis => Start::Genesis,
+        InitialTimestamp::Now => Start::Now { asked_at: now },
+        InitialTimestamp::At(t) => Start::At(t),
     }
 }
 
@@ -265,36 +468,52 @@ pub async fn run<S: Sink>(
     sink: &mut S,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> Result<StreamSummary, StreamError> {
-    let loaded = match &opts.bookmark {
-        Some(p) if opts.resume_from_bookmark => Bookmark::load(p)?,
-        _ => None,
+    let now = unix_now();
+    let asked = start_of(opts.session.initial_timestamp, now);
+    let (file, loaded) = match &opts.bookmark {
+        Some(p) => {
+            let (file, b) = BookmarkFile::open(p, opts.owner(), asked, opts.resume_from_bookmark)
+                .map_err(StreamError::Bookmark)?;
+            (Some(file), b)
+        }
+        None => (
+            None,
+            Bookmark {
+                start: Some(asked),
+                ..Bookmark::default()
+            },
+        ),
     };
     let mut resume = Resume {
-        bookmark: loaded.as_ref().map_or(0, |b| b.archive_timestamp),
-        window: loaded
-            .as_ref()
-            .map(|b| b.window(opts.window, opts.slack))
-            .unwrap_or_else(|| DedupWindow::new(opts.window, opts.slack)),
+        bookmark: loaded.archive_timestamp,
+        window: loaded.window(opts.window, opts.slack),
         scratch: Vec::new(),
-        path: opts.bookmark.clone(),
-        last_save: Instant::now(),
-        dirty: false,
+        start: loaded.start.unwrap_or(asked),
+        file,
+        unsaved: Vec::new(),
+        dirty: 0,
+        first_unsaved: None,
+        every_records: opts.bookmark_records.max(1),
+        interval: opts.bookmark_interval,
+        saves: 0,
     };
+    if loaded.torn_tail > 0 {
+        sink.event(&StreamEvent::Notice(format!(
+            "the bookmark's last save was cut short (the process was killed or the machine \
+             lost power during it): resuming from the save before it, {} bytes ignored",
+            loaded.torn_tail
+        )));
+    }
     let mut summary = StreamSummary::default();
     let mut failures: u32 = 0;
     tokio::pin!(shutdown);
     let mut rng = seed();
+    let mut first = true;
     loop {
         let mut cfg = opts.session.clone();
         cfg.flags = cfg.flags.union(RequestFlags::ARCHIVE_TIMESTAMPS);
-        if resume.bookmark != 0 {
-            // Resume `slack` seconds before the bookmark: archive timestamps are not strictly
-            // ordered in the stream (store-and-forward, several devices), so records a little
-            // older than the newest one written may still be unsent. Everything re-sent from
-            // that window is in the duplicate window and dropped.
-            cfg.initial_timestamp =
-                InitialTimestamp::from_wire(resume.bookmark.saturating_sub(opts.slack).max(1));
-        }
+        cfg.initial_timestamp = resume.resume_point(opts.slack, first, now);
+        first = false;
         // What this session may repeat: everything written before it.
         resume.window.begin_session();
         let records_before = summary.records;
@@ -304,32 +523,34 @@ pub async fn run<S: Sink>(
         };
         let outcome = match outcome {
             None => {
-                resume.save(sink, true, opts.bookmark_interval)?;
+                resume.save(sink)?;
+                summary.ended = Ended::Stopped;
                 break;
             }
             Some(o) => o,
         };
-        resume.save(sink, true, opts.bookmark_interval)?;
-        let reason = match outcome {
+        resume.save(sink)?;
+        let (reason, ended) = match outcome {
             Ok(r) => {
                 let text = r.to_string();
                 // A session that delivered records resets the backoff; one that ended
                 // without any (refused, an Error at once) counts as a failed attempt, so a
                 // server that keeps refusing is retried ever more slowly, not every 0.5 s.
                 let progressed = summary.records > records_before;
-                sink.event(&StreamEvent::Disconnected(r));
+                sink.event(&StreamEvent::Disconnected(r.clone()));
                 if progressed {
                     failures = 0;
                 }
-                text
+                (text, Ended::Session(r))
             }
             Err(SessionFailure::Io(e)) => return Err(StreamError::Io(e)),
             Err(SessionFailure::Connect(text)) => {
                 sink.event(&StreamEvent::ConnectFailed(text.clone()));
-                text
+                (text.clone(), Ended::Connect(text))
             }
         };
         if !opts.reconnect {
+            summary.ended = ended;
             break;
         }
         failures += 1;
@@ -344,12 +565,14 @@ pub async fn run<S: Sink>(
         sink.event(&StreamEvent::Retrying(delay));
         tokio::select! {
             _ = &mut shutdown => {
+                summary.ended = Ended::Stopped;
                 break;
             }
             _ = tokio::time::sleep(delay) => {}
         }
     }
     summary.bookmark = resume.bookmark;
+    summary.bookmark_saves = resume.saves;
     summary.window_evicted_early = resume.window.evicted_early();
     Ok(summary)
 }
@@ -399,40 +622,60 @@ async fn one_session<S: Sink>(
     let mut session = Session::new(cfg);
     sink.event(&StreamEvent::Connected { addr, start });
     let (mut rd, mut wr) = tokio::io::split(tls);
-    if write_out(&mut wr, &mut session).await.is_err() {
+    let mut acked = 0u64;
+    if write_out(&mut wr, &mut session, sink, &mut acked)
+        .await
+        .is_err()
+    {
         return Ok(session.closed_by_peer());
     }
     // The plaintext is read straight into the session's decoder (no copy through a buffer of
     // our own), at most this much per read.
     const READ_CHUNK: usize = 256 * 1024;
-    let mut idle_until = tokio::time::Instant::now() + opts.idle_timeout;
+    let mut last_byte = tokio::time::Instant::now();
+    // The message that is only partly here: its stream offset and when its first byte came.
+    let mut partial: Option<(usize, tokio::time::Instant)> = None;
     loop {
-        // Records the bookmark does not cover yet: wake after `bookmark_interval` even if the
-        // server goes quiet, so that the sink syncs and the bookmark is saved then, not when
-        // the next data or keep-alive comes (a sink like `stream --direct` holds output back
-        // until it syncs).
-        let wake = if resume.dirty {
-            idle_until.min(tokio::time::Instant::now() + opts.bookmark_interval)
-        } else {
-            idle_until
-        };
+        // The next deadline: silence between messages, a stall or a trickle in the middle of
+        // one, or a bookmark save that falls due by time while the server is quiet (so that
+        // the sink syncs and the bookmark is saved then, not when the next data comes).
+        let (mut wake, mut why) = (last_byte + opts.idle_timeout, Wake::Idle);
+        if let Some((_, since)) = partial {
+            for (at, w) in [
+                (last_byte + opts.stall_timeout, Wake::Stall),
+                (since + opts.message_timeout, Wake::Trickle),
+            ] {
+                if at < wake {
+                    (wake, why) = (at, w);
+                }
+            }
+        }
+        if let Some(at) = resume.due_at() {
+            if at < wake {
+                (wake, why) = (at, Wake::Save);
+            }
+        }
         let room = session.receive_room(READ_CHUNK);
         let n = match tokio::time::timeout_at(wake, rd.read(&mut *room)).await {
-            Err(_) if wake < idle_until => {
-                resume
-                    .save(sink, false, opts.bookmark_interval)
-                    .map_err(SessionFailure::Io)?;
+            Err(_) if why == Wake::Save => {
+                resume.save_if_due(sink).map_err(SessionFailure::Io)?;
                 continue;
             }
             Err(_) => {
-                session.shutdown(Some(
-                    "no data or keep-alive from the server within the idle timeout",
-                ));
-                let _ = write_out(&mut wr, &mut session).await;
-                return Ok(CloseReason::ClientError {
-                    code: -1,
-                    text: format!("nothing from the server for {:?}", opts.idle_timeout),
-                });
+                let text = match why {
+                    Wake::Stall => format!(
+                        "no byte from the server for {:?} in the middle of a message",
+                        opts.stall_timeout
+                    ),
+                    Wake::Trickle => format!(
+                        "a message from the server was not complete {:?} after its first byte",
+                        opts.message_timeout
+                    ),
+                    _ => format!("nothing from the server for {:?}", opts.idle_timeout),
+                };
+                session.shutdown(Some(&text));
+                let _ = write_out(&mut wr, &mut session, sink, &mut acked).await;
+                return Ok(CloseReason::ClientError { code: -1, text });
             }
             Ok(Ok(0)) | Ok(Err(_)) => {
                 // The peer closed (TLS close_notify, TCP FIN or reset).
@@ -441,7 +684,7 @@ async fn one_session<S: Sink>(
             }
             Ok(Ok(n)) => n,
         };
-        idle_until = tokio::time::Instant::now() + opts.idle_timeout;
+        last_byte = tokio::time::Instant::now();
         summary.bytes += n as u64;
         sink.raw(room.get(..n).unwrap_or_default())
             .map_err(SessionFailure::Io)?;
@@ -451,11 +694,15 @@ async fn one_session<S: Sink>(
             Ok(reason) => reason,
             Err(e) => return Err(SessionFailure::Io(e)),
         };
-        // Durability order: output, bookmark, then acknowledgements.
-        resume
-            .save(sink, false, opts.bookmark_interval)
-            .map_err(SessionFailure::Io)?;
-        let wrote = write_out(&mut wr, &mut session).await;
+        partial = match (session.buffered(), partial) {
+            (0, _) => None,
+            (_, Some((at, since))) if at == session.position() => Some((at, since)),
+            _ => Some((session.position(), last_byte)),
+        };
+        // The batch's records are flushed (and the bookmark saved when due) before the
+        // acknowledgements go out.
+        resume.save_if_due(sink).map_err(SessionFailure::Io)?;
+        let wrote = write_out(&mut wr, &mut session, sink, &mut acked).await;
         if let Some(reason) = fatal {
             let _ = wr.shutdown().await;
             return Ok(reason);
@@ -464,6 +711,15 @@ async fn one_session<S: Sink>(
             return Ok(session.closed_by_peer());
         }
     }
+}
+
+/// What the read loop's deadline is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wake {
+    Idle,
+    Stall,
+    Trickle,
+    Save,
 }
 
 /// Polls every event out of the session; `Some(reason)` when the session ended.
@@ -492,15 +748,34 @@ fn drain<S: Sink>(
                 };
                 deliver(sink, resume, summary, r)?;
             }
+            Event::BadEventData { message, error } => {
+                bad(
+                    sink,
+                    summary,
+                    BadRecord {
+                        error,
+                        message,
+                        member: None,
+                        session: session_no,
+                    },
+                )?;
+            }
             Event::Bundle { message, bundle } => {
                 for (i, inner) in bundle.messages().enumerate() {
                     let inner = match inner {
                         Ok(m) => m,
-                        Err(e) => {
-                            sink.event(&StreamEvent::Undecodable(format!(
-                                "bundle member {i}: {e}"
-                            )));
-                            break;
+                        Err(error) => {
+                            bad(
+                                sink,
+                                summary,
+                                BadRecord {
+                                    error,
+                                    message,
+                                    member: Some((bundle, i)),
+                                    session: session_no,
+                                },
+                            )?;
+                            continue;
                         }
                     };
                     match inner.decode_body(mode) {
@@ -515,9 +790,16 @@ fn drain<S: Sink>(
                             deliver(sink, resume, summary, r)?
                         }
                         Ok(_) => {}
-                        Err(e) => {
-                            sink.event(&StreamEvent::Undecodable(format!("bundle member {i}: {e}")))
-                        }
+                        Err(error) => bad(
+                            sink,
+                            summary,
+                            BadRecord {
+                                error,
+                                message: inner,
+                                member: None,
+                                session: session_no,
+                            },
+                        )?,
                     }
                 }
             }
@@ -534,6 +816,19 @@ fn drain<S: Sink>(
     }
 }
 
+fn bad<S: Sink>(sink: &mut S, summary: &mut StreamSummary, b: BadRecord<'_>) -> io::Result<()> {
+    summary.bad_records += 1;
+    let at = match b.member {
+        Some((_, i)) => format!("member {i} of the bundle at offset {}", b.message.offset()),
+        None => format!("the message at offset {}", b.message.offset()),
+    };
+    sink.event(&StreamEvent::Undecodable(format!(
+        "session {}, {at}: {}",
+        b.session, b.error
+    )));
+    sink.bad_record(b)
+}
+
 fn deliver<S: Sink>(
     sink: &mut S,
     resume: &mut Resume,
@@ -543,28 +838,51 @@ fn deliver<S: Sink>(
     let data = &r.data;
     let ts = data.archive_timestamp().unwrap_or(0);
     // Archive timestamp 0 (metadata, standard headers): not deduplicated, so no key.
-    if ts != 0 {
+    let key = if ts != 0 {
         let key = record_key_in(&mut resume.scratch, data.record_type_word, data.body);
         if resume.window.check(ts, key) == Verdict::Duplicate {
             summary.duplicates += 1;
             return Ok(());
         }
-    }
+        Some(key)
+    } else {
+        None
+    };
     sink.record(r)?;
     summary.records += 1;
-    if ts > resume.bookmark {
-        resume.bookmark = ts;
+    if resume.dirty == 0 {
+        resume.first_unsaved = Some(Instant::now());
     }
-    resume.dirty = true;
+    resume.dirty += 1;
+    if let Some(key) = key {
+        resume.bookmark = resume.bookmark.max(ts);
+        resume.unsaved.push((ts, key));
+        if resume.unsaved.len() as u64 >= resume.every_records {
+            // At most `bookmark_records` events between two saves, even inside one bundle.
+            resume.save(sink)?;
+        }
+    }
     Ok(())
 }
 
-async fn write_out<W: AsyncWriteExt + Unpin>(wr: &mut W, session: &mut Session) -> io::Result<()> {
+/// Writes what the session has to send; `acked` counts the acknowledgements written so far
+/// in this session.
+async fn write_out<W: AsyncWriteExt + Unpin, S: Sink>(
+    wr: &mut W,
+    session: &mut Session,
+    sink: &mut S,
+    acked: &mut u64,
+) -> io::Result<()> {
     let n = session.transmit().len();
     if n > 0 {
         wr.write_all(session.transmit()).await?;
         wr.flush().await?;
         session.sent(n);
+        let acks = session.stats().acks - *acked;
+        if acks > 0 {
+            *acked += acks;
+            sink.event(&StreamEvent::Acknowledged { acks });
+        }
     }
     Ok(())
 }

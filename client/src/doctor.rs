@@ -1135,7 +1135,7 @@ fn drain(session: &mut Session, arrival: &mut Arrival) -> Option<Outcome> {
             Event::Bundle { bundle, .. } => {
                 let mut members = 0u64;
                 for inner in bundle.messages() {
-                    let Ok(inner) = inner else { break };
+                    let Ok(inner) = inner else { continue };
                     members += 1;
                     if let Ok(Body::EventData(d)) = inner.decode_body(HeaderMode::Auto) {
                         arrival.add(&d);
@@ -1162,6 +1162,14 @@ fn drain(session: &mut Session, arrival: &mut Arrival) -> Option<Outcome> {
             }
             Event::KeepAlive => {
                 arrival.first = Some("a keep-alive (Null message)".to_owned());
+                return Some(Outcome::Arrived);
+            }
+            Event::BadEventData { message, error } => {
+                arrival.first = Some(format!(
+                    "an Event Data message whose record header does not decode ({error}; {} \
+                     bytes)",
+                    message.length()
+                ));
                 return Some(Outcome::Arrived);
             }
             Event::Other(m) => {

@@ -128,6 +128,15 @@ pub enum Event<'a> {
         /// Service IDs the server offered.
         services: usize,
     },
+    /// An Event Data message whose record header does not decode (a record length that does
+    /// not match the message): that record is lost, the stream goes on (the framing is
+    /// intact).
+    BadEventData {
+        /// The message.
+        message: Message<'a>,
+        /// Why its record header does not decode.
+        error: DecodeError,
+    },
     /// Any other message (host data, an unknown type): passed through.
     Other(Message<'a>),
     /// An Error message from the server. The session is closed.
@@ -285,6 +294,12 @@ impl Session {
         self.decoder.position()
     }
 
+    /// Bytes received and not yet returned as messages: after [`Session::poll`] has returned
+    /// `Ok(None)`, the part of a message that has not fully arrived (0: none).
+    pub fn buffered(&self) -> usize {
+        self.decoder.buffered()
+    }
+
     /// Bytes to send to the server now. Call [`Session::sent`] with how many were written.
     pub fn transmit(&self) -> &[u8] {
         &self.transmit
@@ -355,12 +370,11 @@ impl Session {
         let mode = self.config.header_mode;
         let body = match message.decode_body(mode) {
             Ok(b) => b,
-            Err(e) if message.message_type() == MessageType::EVENT_DATA => {
-                // A record whose header cannot be read: pass the message through; the caller
-                // reports it and the stream goes on (the framing is intact).
-                let _ = e;
+            Err(error) if message.message_type() == MessageType::EVENT_DATA => {
+                // A record whose header cannot be read: the caller reports it and the stream
+                // goes on (the framing is intact).
                 ack_if(&mut self.pending_ack, self.config.ack, AckKind::Data);
-                return Ok(Some(Event::Other(message)));
+                return Ok(Some(Event::BadEventData { message, error }));
             }
             Err(e) => {
                 let text = format!(

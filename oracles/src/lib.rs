@@ -1162,11 +1162,14 @@ pub fn session(data: &[u8]) {
                                 assert_eq!(s.phase(), Phase::Closed);
                             }
                             // An Event Data message whose record header does not decode is
-                            // passed through and acknowledged like any Event Data.
-                            Event::Other(m) if m.message_type() == MessageType::EVENT_DATA => {
+                            // reported and acknowledged like any Event Data.
+                            Event::BadEventData { message, .. } => {
+                                assert_eq!(message.message_type(), MessageType::EVENT_DATA);
                                 data_units += 1
                             }
-                            Event::Other(_) => {}
+                            Event::Other(m) => {
+                                assert_ne!(m.message_type(), MessageType::EVENT_DATA, "{m:?}")
+                            }
                         }
                     }
                     Ok(None) => break,
