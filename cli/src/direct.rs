@@ -358,9 +358,10 @@ mod linux {
             result.map(|()| buf)
         }
 
-        /// Makes the file hold everything the renderer wrote: hands over the whole blocks, waits
-        /// for the writer thread, then writes the partial last block the ordinary way. After a
-        /// truncation of the file, re-aligns the renderer's buffer to the file's new end.
+        /// Makes the file hold everything the renderer wrote, durably: hands over the whole
+        /// blocks, waits for the writer thread, writes the partial last block the ordinary way,
+        /// then `fdatasync`. After a truncation of the file, re-aligns the renderer's buffer to
+        /// the file's new end.
         pub fn sync(&mut self, renderer: &mut Renderer<'_>) -> io::Result<()> {
             self.hand_over(renderer)?;
             self.drain()?;
@@ -388,7 +389,8 @@ mod linux {
                 self.spare.push(next);
                 self.pos = base;
             }
-            Ok(())
+            // Durable: the bookmark saved next may cover all of it.
+            self.plain.sync_data()
         }
 
         /// Waits until the writer thread has written every buffer handed to it.
@@ -398,6 +400,11 @@ mod linux {
                 self.spare.push(buf);
             }
             Ok(())
+        }
+
+        /// The file (opened the ordinary way: for locking and metadata).
+        pub fn file(&self) -> &File {
+            &self.plain
         }
 
         /// Stops the writer thread (after [`sync`](Self::sync) for an exact file).
@@ -529,6 +536,11 @@ impl DirectFile {
 
     /// Never called (no value exists).
     pub fn close(self) -> io::Result<()> {
+        match self.never {}
+    }
+
+    /// Never called (no value exists).
+    pub fn file(&self) -> &File {
         match self.never {}
     }
 }

@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod decode;
 #[cfg(feature = "net")]
 pub mod direct;
+pub mod interrupt;
 pub mod json;
 #[cfg(feature = "net")]
 pub mod net;

@@ -191,6 +191,21 @@ fn main() -> ExitCode {
     }
 }
 
+/// Whether `f` is a regular file (a read from it does not block for long).
+#[cfg(unix)]
+fn is_regular(f: &impl std::os::fd::AsFd) -> bool {
+    f.as_fd()
+        .try_clone_to_owned()
+        .map(File::from)
+        .and_then(|f| f.metadata())
+        .is_ok_and(|m| m.is_file())
+}
+
+#[cfg(not(unix))]
+fn is_regular<T>(_f: &T) -> bool {
+    false
+}
+
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Command::Decode {
@@ -210,10 +225,15 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 None => Metadata::new(),
             };
             let render = render || metadata.is_some();
+            // Ctrl-C and SIGTERM end the input: what was read is written, the cache saved.
+            let stop = estreamer_cli::interrupt::Stop::install();
             let reader: Box<dyn Read> = if input == "-" {
-                Box::new(io::stdin().lock())
+                let regular = is_regular(&io::stdin());
+                stop.input(io::stdin(), regular)
             } else {
-                Box::new(File::open(&input).map_err(|e| format!("cannot open {input}: {e}"))?)
+                let file = File::open(&input).map_err(|e| format!("cannot open {input}: {e}"))?;
+                let regular = is_regular(&file);
+                stop.input(file, regular)
             };
             let stdout = io::stdout().lock();
             let threads = match threads {
@@ -235,6 +255,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             };
             if let Some(path) = &metadata {
                 estreamer_cli::cache::save(path, &cache)?;
+            }
+            if let Some(sig) = stop.signal() {
+                eprintln!(
+                    "estreamer: interrupted by signal {sig}: {} messages, {} records, {} errors \
+                     written before it",
+                    summary.messages, summary.records, summary.errors
+                );
+                return Ok(ExitCode::from(u8::try_from(128 + sig).unwrap_or(1)));
             }
             if summary.errors > 0 {
                 eprintln!(

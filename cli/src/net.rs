@@ -21,6 +21,8 @@ use estreamer_codec::metadata::Metadata;
 use estreamer_codec::{EventCode, EventTypeRequest, InitialTimestamp, RequestFlags};
 use zeroize::Zeroizing;
 
+use estreamer_client::lock::Lock;
+
 use crate::stream::{JsonSink, Output, Reopen};
 
 /// The eStreamer port.
@@ -145,6 +147,25 @@ pub struct StreamArgs {
     /// Archive seconds a resumed session goes back, and keys stay in the window.
     #[arg(long, default_value_t = estreamer_client::resume::DEFAULT_SLACK)]
     pub slack: u32,
+    /// Save the bookmark (after syncing the output) at the latest after this many events: the
+    /// most a hard kill (kill -9, a crash, a power loss) can repeat on the next start.
+    #[arg(long, value_name = "N", default_value_t = connect::DEFAULT_BOOKMARK_RECORDS)]
+    pub bookmark_records: u64,
+    /// Save the bookmark at the latest this many seconds after the first event it would cover.
+    #[arg(long, value_name = "SECONDS", default_value_t = 1.0)]
+    pub bookmark_interval: f64,
+    /// End the session (and reconnect) when nothing, not even a keep-alive, arrives for this
+    /// many seconds between messages.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300.0)]
+    pub idle_timeout: f64,
+    /// End the session (and reconnect) when no byte arrives for this many seconds in the
+    /// middle of a message.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    pub stall_timeout: f64,
+    /// End the session (and reconnect) when a message is not complete this many seconds after
+    /// its first byte (a server or path trickling bytes).
+    #[arg(long, value_name = "SECONDS", default_value_t = 120.0)]
+    pub message_timeout: f64,
     /// Stop after this many seconds (for tests and measurements).
     #[arg(long, value_name = "SECONDS")]
     pub duration: Option<f64>,
@@ -199,33 +220,152 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
         .map_err(|e| format!("cannot start the async runtime: {e}"))
 }
 
-/// Opens `--out FILE` for `stream`: with `direct`, for direct I/O where the filesystem allows
-/// it (else, with a message, the ordinary way); the ordinary way, appended to and never
-/// truncated (a restarted stream continues the same file, and the bookmark guarantees it
-/// neither repeats nor skips what is already there). A file whose last line was cut short
-/// gets a line break first.
-fn open_output(path: &str, direct: bool) -> io::Result<Output<Box<dyn Write>>> {
-    if direct {
-        match crate::direct::DirectFile::open(std::path::Path::new(path)) {
-            Ok(d) => return Ok(Output::Direct(d)),
-            Err(e) => {
-                eprintln!("estreamer: no direct I/O for {path} ({e}): writing it the ordinary way")
+/// Opens `--out FILE` for `stream`, locked against a second stream writing it
+/// ([`Lock::file`]): with `direct`, for direct I/O where the filesystem allows it (else, with a
+/// message, the ordinary way); the ordinary way, appended to and never truncated (a restarted
+/// stream continues the same file, and the bookmark guarantees it neither repeats nor skips
+/// what is already there). A file whose last line was cut short gets a line break first.
+///
+/// Kept by the sink to open the file anew on SIGHUP: the lock moves to the new file, or stays
+/// when the path still names the same file (rotation by copy, or none).
+struct Opener {
+    path: String,
+    direct: bool,
+    /// The file open now: its (device, inode) and its lock.
+    held: Option<((u64, u64), Lock)>,
+}
+
+impl Opener {
+    fn open(&mut self) -> io::Result<Output<Box<dyn Write>>> {
+        let path = PathBuf::from(&self.path);
+        let path = path.as_path();
+        if self.direct {
+            match crate::direct::DirectFile::open(path) {
+                Ok(d) => {
+                    self.lock(d.file(), path)?;
+                    return Ok(Output::Direct(d));
+                }
+                Err(e) => eprintln!(
+                    "estreamer: no direct I/O for {} ({e}): writing it the ordinary way",
+                    self.path
+                ),
+            }
+        }
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .read(true)
+            .open(path)?;
+        self.lock(&file, path)?;
+        if crate::direct::ends_mid_line(&file)? {
+            file.write_all(b"\n")?;
+        }
+        let durable = file.try_clone()?;
+        Ok(Output::File(Box::new(file), durable))
+    }
+
+    fn lock(&mut self, file: &File, path: &Path) -> io::Result<()> {
+        let id = file_id(file)?;
+        if self.held.as_ref().is_some_and(|(held, _)| *held == id) {
+            return Ok(());
+        }
+        let lock = Lock::file(file, path, "output file").map_err(io::Error::other)?;
+        self.held = Some((id, lock));
+        Ok(())
+    }
+}
+
+#[cfg(unix)]
+fn file_id(f: &File) -> io::Result<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let m = f.metadata()?;
+    Ok((m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(_f: &File) -> io::Result<(u64, u64)> {
+    Ok((0, 0))
+}
+
+/// Exit status of `stream`: stopped as asked (a signal, --duration, --max-records).
+pub const EXIT_STOPPED: u8 = 0;
+/// Exit status of `stream`: writing the output or the bookmark failed.
+pub const EXIT_IO: u8 = 1;
+/// Exit status: bad arguments or configuration (PKCS#12, password, bookmark, a lock held by
+/// another process).
+pub const EXIT_CONFIG: u8 = 2;
+/// Exit status of `stream --no-reconnect`: no session came up (TCP refused or unreachable,
+/// TLS handshake failed, the server's certificate not trusted, the client's refused).
+pub const EXIT_NO_SESSION: u8 = 3;
+/// Exit status of `stream --no-reconnect`: the session ended by the server or the network
+/// (an Error message, a close, bytes that do not decode, a timeout).
+pub const EXIT_SESSION_ENDED: u8 = 4;
+
+/// The exit status for how a stream ended.
+pub fn exit_status(ended: &connect::Ended) -> u8 {
+    use estreamer_client::session::CloseReason;
+    match ended {
+        connect::Ended::Stopped => EXIT_STOPPED,
+        connect::Ended::Connect(_) => EXIT_NO_SESSION,
+        connect::Ended::Session(CloseReason::ClosedBeforeFirstMessage) => EXIT_NO_SESSION,
+        connect::Ended::Session(_) => EXIT_SESSION_ENDED,
+    }
+}
+
+/// A future that completes on Ctrl-C (SIGINT) or SIGTERM (`systemctl stop`, `docker stop`,
+/// `kill`): both stop a command the same way, after it has drained and saved what it holds.
+/// The handlers are installed when this is called (inside the runtime), not when the future
+/// is first polled, so a signal that comes early is not lost.
+pub fn stop_signal() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
+        async move {
+            match (term, int) {
+                (Ok(mut term), Ok(mut int)) => {
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = int.recv() => {}
+                    }
+                }
+                (term, int) => {
+                    if let Some(e) = term.err().or(int.err()) {
+                        eprintln!("estreamer: cannot handle SIGTERM or SIGINT ({e})");
+                    }
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
     }
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .read(true)
-        .open(path)?;
-    if crate::direct::ends_mid_line(&file)? {
-        file.write_all(b"\n")?;
+    #[cfg(not(unix))]
+    {
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
-    Ok(Output::Plain(Box::new(file)))
 }
 
-/// `estreamer stream`.
+/// `estreamer stream`. Exit status: [`EXIT_STOPPED`], [`EXIT_IO`], [`EXIT_CONFIG`], and with
+/// `--no-reconnect` [`EXIT_NO_SESSION`] or [`EXIT_SESSION_ENDED`].
 pub fn stream(args: StreamArgs) -> Result<ExitCode, String> {
+    let seconds = |name: &str, v: f64| -> Result<Duration, String> {
+        if v.is_finite() && v > 0.0 {
+            Ok(Duration::from_secs_f64(v))
+        } else {
+            Err(format!(
+                "--{name} must be a positive number of seconds, not {v}"
+            ))
+        }
+    };
+    let bookmark_interval = seconds("bookmark-interval", args.bookmark_interval)?;
+    let idle_timeout = seconds("idle-timeout", args.idle_timeout)?;
+    let stall_timeout = seconds("stall-timeout", args.stall_timeout)?;
+    let message_timeout = seconds("message-timeout", args.message_timeout)?;
+    if args.bookmark_records == 0 {
+        return Err("--bookmark-records must be at least 1".into());
+    }
     let (identity, _password) = args.identity.load()?;
     let verification = args.identity.verification();
     if verification == ServerVerification::InsecureNoVerification {
@@ -250,6 +390,11 @@ pub fn stream(args: StreamArgs) -> Result<ExitCode, String> {
     opts.window = args.window;
     opts.slack = args.slack;
     opts.reconnect = !args.no_reconnect;
+    opts.bookmark_records = args.bookmark_records;
+    opts.bookmark_interval = bookmark_interval;
+    opts.idle_timeout = idle_timeout;
+    opts.stall_timeout = stall_timeout;
+    opts.message_timeout = message_timeout;
     let mut metadata = match &args.metadata {
         Some(p) => crate::cache::load(p)?,
         None => Metadata::new(),
@@ -260,18 +405,28 @@ pub fn stream(args: StreamArgs) -> Result<ExitCode, String> {
             "estreamer: --direct applies to --out FILE; standard output is written the ordinary way"
         );
     }
-    let (out, direct): (Box<dyn Write>, _) = if args.out == "-" {
-        (Box::new(io::stdout().lock()), None)
+    let mut opener = Opener {
+        path: args.out.clone(),
+        direct: args.direct,
+        held: None,
+    };
+    let (out, durable, direct): (Box<dyn Write>, _, _) = if args.out == "-" {
+        (Box::new(io::stdout().lock()), None, None)
     } else {
-        match open_output(&args.out, args.direct)
+        match opener
+            .open()
             .map_err(|e| format!("cannot open {}: {e}", args.out))?
         {
             // The sink writes the file itself.
-            Output::Direct(d) => (Box::new(io::sink()), Some(d)),
-            Output::Plain(w) => (w, None),
+            Output::Direct(d) => (Box::new(io::sink()), None, Some(d)),
+            Output::File(w, f) => (w, Some(f), None),
+            Output::Plain(w) => (w, None, None),
         }
     };
     let mut sink = JsonSink::new(out, render, &mut metadata).print_log();
+    if let Some(f) = durable {
+        sink = sink.with_durable(f);
+    }
     if let Some(d) = direct {
         sink = sink
             .with_direct(d)
@@ -287,10 +442,9 @@ pub fn stream(args: StreamArgs) -> Result<ExitCode, String> {
     // renamed it). Only for a file: otherwise SIGHUP keeps its default (the stream stops).
     let hangup = Arc::new(AtomicBool::new(false));
     if args.out != "-" {
-        let (path, direct) = (args.out.clone(), args.direct);
         sink = sink.with_reopen(Reopen {
             requested: Arc::clone(&hangup),
-            open: Box::new(move || open_output(&path, direct)),
+            open: Box::new(move || opener.open()),
         });
     }
     let rt = runtime()?;
@@ -299,6 +453,7 @@ pub fn stream(args: StreamArgs) -> Result<ExitCode, String> {
     let written = EventCounter::new();
     let started = Instant::now();
     let result = rt.block_on(async {
+        let signals = stop_signal();
         #[cfg(unix)]
         if args.out != "-" {
             let mut hangups =
@@ -329,7 +484,7 @@ pub fn stream(args: StreamArgs) -> Result<ExitCode, String> {
                 }
             };
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
+                _ = signals => {}
                 _ = timer => {}
                 _ = enough => {}
             }
@@ -345,23 +500,29 @@ pub fn stream(args: StreamArgs) -> Result<ExitCode, String> {
     if io::stderr().is_terminal() {
         eprintln!();
     }
+    let errors = sink.errors();
     let finished = sink.finish();
     drop(sink);
-    finished.map_err(|e| format!("cannot write {}: {e}", args.out))?;
+    if let Err(e) = finished {
+        eprintln!("estreamer: cannot write {}: {e}", args.out);
+        return Ok(ExitCode::from(EXIT_IO));
+    }
     if let Some(p) = &args.metadata {
         crate::cache::save(p, &metadata)?;
     }
     match result {
         Ok(s) => {
             eprintln!(
-                "estreamer: {} records in {:.2} s ({:.0} records/s), {} duplicates dropped, {} sessions, {} bytes, bookmark {}{}",
+                "estreamer: {} records in {:.2} s ({:.0} records/s), {} undecodable, {} duplicates dropped, {} sessions, {} bytes, bookmark {} ({} saves){}",
                 s.records,
                 elapsed.as_secs_f64(),
                 s.records as f64 / elapsed.as_secs_f64().max(1e-9),
+                errors,
                 s.duplicates,
                 s.sessions,
                 s.bytes,
                 s.bookmark,
+                s.bookmark_saves,
                 if s.window_evicted_early > 0 {
                     format!(
                         " (WARNING: {} keys left the duplicate window early: raise --window)",
@@ -371,12 +532,29 @@ pub fn stream(args: StreamArgs) -> Result<ExitCode, String> {
                     String::new()
                 }
             );
-            Ok(ExitCode::SUCCESS)
+            let code = exit_status(&s.ended);
+            match &s.ended {
+                connect::Ended::Stopped => {}
+                connect::Ended::Connect(why) => eprintln!("estreamer: no session: {why}"),
+                connect::Ended::Session(why) => eprintln!("estreamer: the session ended: {why}"),
+            }
+            Ok(ExitCode::from(code))
         }
         Err(connect::StreamError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
             Ok(ExitCode::SUCCESS)
         }
-        Err(e) => Err(e.to_string()),
+        Err(connect::StreamError::Io(e)) => {
+            eprintln!("estreamer: cannot write the output or the bookmark: {e}");
+            Ok(ExitCode::from(EXIT_IO))
+        }
+        Err(connect::StreamError::Bookmark(e)) => {
+            eprintln!("estreamer: {e}");
+            Ok(ExitCode::from(EXIT_CONFIG))
+        }
+        Err(e @ connect::StreamError::GaveUp(_)) => {
+            eprintln!("estreamer: {e}");
+            Ok(ExitCode::from(EXIT_NO_SESSION))
+        }
     }
 }
 
@@ -514,10 +692,10 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode, String> {
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
         eprintln!(
-            "estreamer: serving {records} records on {} (TLS, client certificates required); Ctrl-C stops",
+            "estreamer: serving {records} records on {} (TLS, client certificates required); Ctrl-C or SIGTERM stops",
             handle.local_addr
         );
-        let _ = tokio::signal::ctrl_c().await;
+        stop_signal().await;
         let s = &handle.stats;
         use std::sync::atomic::Ordering::Relaxed;
         eprintln!(

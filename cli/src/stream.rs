@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use estreamer_client::connect::{RecordRef, Sink, StreamEvent};
+use estreamer_client::connect::{BadRecord, RecordRef, Sink, StreamEvent};
 use estreamer_codec::HeaderMode;
 use estreamer_codec::metadata::Metadata;
 
@@ -25,9 +25,12 @@ const FLUSH_AT: usize = 1 << 20;
 
 /// An output [`JsonSink`] writes to: a writer, or a file written with direct I/O.
 pub enum Output<W> {
-    /// Written through `W` (e.g. a file opened for appending).
+    /// Written through `W` (standard output, a pipe): nothing to make durable.
     Plain(W),
-    /// Written with direct I/O ([`crate::direct`]).
+    /// A file written through `W` (opened for appending); the `File` is the same file, made
+    /// durable (`fdatasync`) before every bookmark save.
+    File(W, File),
+    /// Written with direct I/O ([`crate::direct`]), made durable the same way.
     Direct(DirectFile),
 }
 
@@ -46,6 +49,9 @@ pub struct Reopen<W> {
 pub struct JsonSink<'m, W: Write> {
     renderer: Renderer<'m>,
     out: W,
+    /// The file `out` writes, to make it durable before each bookmark save (`None`: standard
+    /// output or a pipe).
+    durable: Option<File>,
     /// With [`with_direct`](Self::with_direct): the output file, and `out` is not used.
     direct: Option<DirectFile>,
     reopen: Option<Reopen<W>>,
@@ -73,6 +79,7 @@ impl<'m, W: Write> JsonSink<'m, W> {
         JsonSink {
             renderer: Renderer::new(HeaderMode::Auto, render, metadata),
             out,
+            durable: None,
             direct: None,
             reopen: None,
             reopened: 0,
@@ -93,6 +100,12 @@ impl<'m, W: Write> JsonSink<'m, W> {
             base: path,
             file: None,
         });
+        self
+    }
+
+    /// The file the writer writes, made durable (`fdatasync`) at every [`sync`](Sink::sync).
+    pub fn with_durable(mut self, file: File) -> Self {
+        self.durable = Some(file);
         self
     }
 
@@ -140,6 +153,10 @@ impl<'m, W: Write> JsonSink<'m, W> {
         if let Some(d) = &mut self.direct {
             d.sync(&mut self.renderer)?;
         }
+        // Durable before it is left (the bookmark may cover it all at the next save).
+        if let Some(f) = &self.durable {
+            f.sync_data()?;
+        }
         let opened = match &mut self.reopen {
             Some(reopen) => (reopen.open)(),
             None => return Ok(()),
@@ -159,7 +176,14 @@ impl<'m, W: Write> JsonSink<'m, W> {
             old.close()?;
         }
         match new {
-            Output::Plain(w) => self.out = w,
+            Output::Plain(w) => {
+                self.out = w;
+                self.durable = None;
+            }
+            Output::File(w, f) => {
+                self.out = w;
+                self.durable = Some(f);
+            }
             Output::Direct(mut d) => {
                 d.start(&mut self.renderer)?;
                 self.direct = Some(d);
@@ -185,6 +209,11 @@ impl<'m, W: Write> JsonSink<'m, W> {
     pub fn print_log(mut self) -> Self {
         self.to_stderr = true;
         self
+    }
+
+    /// Error objects written (records that did not decode).
+    pub fn errors(&self) -> u64 {
+        self.renderer.summary().errors
     }
 
     /// The metadata cache.
@@ -293,6 +322,25 @@ impl<W: Write> Sink for JsonSink<'_, W> {
         if let Some(d) = &mut self.direct {
             d.sync(&mut self.renderer)?;
         }
+        if let Some(f) = &self.durable {
+            f.sync_data()?;
+        }
+        Ok(())
+    }
+
+    fn bad_record(&mut self, bad: BadRecord<'_>) -> io::Result<()> {
+        match &bad.member {
+            Some((bundle, index)) => {
+                self.renderer
+                    .member_error_pending(&bad.message, bundle, *index, &bad.error)
+            }
+            None => self
+                .renderer
+                .message_error_pending(&bad.message, &bad.error),
+        }
+        if let Some(d) = &mut self.direct {
+            d.maybe_hand_over(&mut self.renderer)?;
+        }
         Ok(())
     }
 
@@ -337,6 +385,8 @@ impl<W: Write> Sink for JsonSink<'_, W> {
                 self.tick();
             }
             StreamEvent::Undecodable(e) => self.note(format!("undecodable record: {e}")),
+            StreamEvent::Notice(e) => self.note(e.clone()),
+            StreamEvent::BookmarkSaved { .. } | StreamEvent::Acknowledged { .. } => {}
         }
     }
 }
