@@ -1011,6 +1011,9 @@ impl<S: connect::Sink> connect::Sink for CountingSink<'_, S> {
         }
         self.inner.record(r)
     }
+    fn bad_record(&mut self, bad: connect::BadRecord<'_>) -> io::Result<()> {
+        self.inner.bad_record(bad)
+    }
     fn flush(&mut self) -> io::Result<()> {
         self.inner.flush()
     }

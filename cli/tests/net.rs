@@ -2,74 +2,14 @@
 
 #![cfg(feature = "net")]
 
-use std::io::Read;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
-fn exe() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_estreamer"))
-}
+use std::process::{Command, Stdio};
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use common::*;
 
 fn serve(pki: &std::path::Path, port: u16, extra: &[&str]) -> Server {
     serve_sized(pki, port, "512K", extra)
-}
-
-fn serve_sized(pki: &std::path::Path, port: u16, size: &str, extra: &[&str]) -> Server {
-    let child = exe()
-        .args(["serve", "--pki"])
-        .arg(pki)
-        .args([
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--synth-size",
-            size,
-            "--keepalive",
-            "0.2",
-        ])
-        .args(extra)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "serve did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Server(child)
-}
-
-fn tempdir(name: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("estreamer-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-/// A new temporary directory with a test PKI (`estreamer certs`) in `pki/`.
-fn tempdir_with_pki(name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
-    let dir = tempdir(name);
-    let pki = dir.join("pki");
-    let out = exe().args(["certs", "--out"]).arg(&pki).output().unwrap();
-    assert!(out.status.success());
-    (dir, pki)
 }
 
 #[test]
@@ -273,39 +213,6 @@ fn stream_to(
     c
 }
 
-/// An event's identity in a JSON line (which must be valid JSON): the object without its
-/// positions in the session's byte stream, which differ when a record is re-sent. `None` for
-/// records without an archive timestamp (metadata, which a new session sends again).
-fn event_key(line: &[u8]) -> Option<String> {
-    let mut v: serde_json::Value = serde_json::from_slice(line).unwrap();
-    if v["archive_timestamp"].as_u64().unwrap_or(0) == 0 {
-        return None;
-    }
-    let o = v.as_object_mut().unwrap();
-    for k in ["offset", "bundle_offset", "bundle_index"] {
-        o.remove(k);
-    }
-    Some(v.to_string())
-}
-
-/// Waits (up to 30 s) until `path` holds more than `bytes` bytes.
-fn wait_for_size(path: &std::path::Path, bytes: u64) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while std::fs::metadata(path).map_or(0, |m| m.len()) <= bytes {
-        assert!(Instant::now() < deadline, "{} did not grow", path.display());
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-#[cfg(unix)]
-fn signal(child: &Child, name: &str) {
-    let status = Command::new("kill")
-        .args([name, &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-}
-
 #[cfg(unix)]
 #[test]
 fn sighup_after_a_rename_opens_a_new_file_and_loses_nothing() {
@@ -361,36 +268,6 @@ fn sighup_after_a_rename_opens_a_new_file_and_loses_nothing() {
         assert!(n > 2_000, "{n}");
     }
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// How many records `serve --synth-size SIZE` serves: the synthesized capture, decoded here.
-fn served_records(size: &str) -> u64 {
-    let capture = exe()
-        .args(["synth", "--size", size])
-        .output()
-        .unwrap()
-        .stdout;
-    decode_records(&capture)
-}
-
-fn decode_records(capture: &[u8]) -> u64 {
-    let mut c = exe()
-        .arg("decode")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = c.stdin.take().unwrap();
-    let bytes = capture.to_vec();
-    let w = std::thread::spawn(move || {
-        use std::io::Write;
-        stdin.write_all(&bytes).unwrap();
-    });
-    let mut s = String::new();
-    c.stdout.take().unwrap().read_to_string(&mut s).unwrap();
-    w.join().unwrap();
-    c.wait().unwrap();
-    s.lines().filter(|l| l.contains("\"record_type\":")).count() as u64
 }
 
 #[test]

@@ -17,6 +17,8 @@ pub mod doctor;
 #[cfg(feature = "net")]
 pub mod identity;
 pub mod lock;
+#[cfg(feature = "net")]
+pub mod mitm;
 pub mod resume;
 #[cfg(feature = "net")]
 pub mod server;

@@ -741,3 +741,135 @@ async fn a_quiet_server_still_gets_the_output_synced_and_the_bookmark_saved() {
     setup.handle.shutdown().await;
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// What a sink was asked, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Call {
+    Record(u32),
+    Flush,
+    Sync,
+    Saved(u32),
+    Acked(u64),
+}
+
+struct RecordingSink {
+    calls: Vec<Call>,
+    bookmark: std::path::PathBuf,
+    /// Newest archive timestamp among the records before the last sync.
+    synced: u32,
+    newest: u32,
+}
+
+impl Sink for RecordingSink {
+    fn record(&mut self, r: RecordRef<'_>) -> io::Result<()> {
+        let ts = r.data.archive_timestamp().unwrap_or(0);
+        self.newest = self.newest.max(ts);
+        self.calls.push(Call::Record(ts));
+        Ok(())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.calls.push(Call::Flush);
+        Ok(())
+    }
+    fn sync(&mut self) -> io::Result<()> {
+        self.synced = self.newest;
+        self.calls.push(Call::Sync);
+        Ok(())
+    }
+    fn event(&mut self, e: &StreamEvent) {
+        match *e {
+            StreamEvent::BookmarkSaved { archive_timestamp } => {
+                // The file holds this save, and it covers only synced records.
+                let b = estreamer_client::resume::Bookmark::load(&self.bookmark)
+                    .unwrap()
+                    .unwrap();
+                assert_eq!(b.archive_timestamp, archive_timestamp);
+                assert!(archive_timestamp <= self.synced);
+                self.calls.push(Call::Saved(archive_timestamp));
+            }
+            StreamEvent::Acknowledged { acks } => self.calls.push(Call::Acked(acks)),
+            _ => {}
+        }
+    }
+}
+
+/// The order of durability, as the sink sees it: records, flush, then the acknowledgements;
+/// a bookmark save is flush, sync, then the bookmark (checked in the file); the first save
+/// right after the first event, then one at least every `bookmark_records` events, even in
+/// the middle of a bundle.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn output_then_bookmark_then_acknowledgements_in_this_order() {
+    let setup = start(capture(1 << 20, 21), |c| c.bundle_records = 256).await;
+    let (dir, path) = temp_bookmark("order");
+    let mut opts = options(&setup, &setup.pki.client, true);
+    opts.bookmark = Some(path.clone());
+    opts.bookmark_records = 100;
+    opts.bookmark_interval = Duration::from_secs(60);
+    let mut sink = RecordingSink {
+        calls: Vec::new(),
+        bookmark: path.clone(),
+        synced: 0,
+        newest: 0,
+    };
+    let n = setup.expected.len();
+    let stats = Arc::clone(&setup.handle.stats);
+    let stop = async move {
+        // Every record sent and acknowledged.
+        for _ in 0..3000 {
+            let records = stats.records.load(std::sync::atomic::Ordering::Relaxed);
+            let acks = stats.acks.load(std::sync::atomic::Ordering::Relaxed);
+            if records as usize >= n && acks >= records.div_ceil(256) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    };
+    connect::run(&opts, &mut sink, stop).await.unwrap();
+    let calls = &sink.calls;
+    let (mut since_save, mut saves, mut acks) = (0u64, 0, 0);
+    let mut flushed_since_record = true;
+    let mut first_event_saved = false;
+    for (i, c) in calls.iter().enumerate() {
+        match *c {
+            Call::Record(ts) => {
+                flushed_since_record = false;
+                if ts != 0 {
+                    since_save += 1;
+                    assert!(
+                        since_save <= 100,
+                        "more than 100 events without a save at {i}"
+                    );
+                }
+            }
+            Call::Flush => flushed_since_record = true,
+            Call::Sync => assert_eq!(calls[i - 1], Call::Flush, "sync after flush at {i}"),
+            Call::Saved(_) => {
+                assert_eq!(&calls[i - 2..i], &[Call::Flush, Call::Sync], "at {i}");
+                since_save = 0;
+                saves += 1;
+                first_event_saved = true;
+            }
+            Call::Acked(_) => {
+                assert!(flushed_since_record, "acknowledged before a flush at {i}");
+                if calls[..i]
+                    .iter()
+                    .any(|c| matches!(c, Call::Record(t) if *t != 0))
+                {
+                    assert!(
+                        first_event_saved,
+                        "the first event's save comes before its ack"
+                    );
+                }
+                acks += 1;
+            }
+        }
+    }
+    let events = calls
+        .iter()
+        .filter(|c| matches!(c, Call::Record(t) if *t != 0))
+        .count();
+    assert_eq!(events, n);
+    assert!(saves >= n / 100 && acks > 0, "{saves} saves, {acks} acks");
+    setup.handle.shutdown().await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}
