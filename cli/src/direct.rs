@@ -363,6 +363,14 @@ mod linux {
         /// then `fdatasync`. After a truncation of the file, re-aligns the renderer's buffer to
         /// the file's new end.
         pub fn sync(&mut self, renderer: &mut Renderer<'_>) -> io::Result<()> {
+            self.write_out(renderer)?;
+            self.plain.sync_data()
+        }
+
+        /// [`sync`](Self::sync) without the `fdatasync`: the file holds everything the
+        /// renderer wrote, in the page cache or on the device (the caller syncs
+        /// [`file`](Self::file) itself, e.g. on another thread).
+        pub fn write_out(&mut self, renderer: &mut Renderer<'_>) -> io::Result<()> {
             self.hand_over(renderer)?;
             self.drain()?;
             let placement = Arc::clone(&self.placement);
@@ -389,8 +397,7 @@ mod linux {
                 self.spare.push(next);
                 self.pos = base;
             }
-            // Durable: the bookmark saved next may cover all of it.
-            self.plain.sync_data()
+            Ok(())
         }
 
         /// Waits until the writer thread has written every buffer handed to it.
@@ -536,6 +543,11 @@ impl DirectFile {
 
     /// Never called (no value exists).
     pub fn close(self) -> io::Result<()> {
+        match self.never {}
+    }
+
+    /// Never called (no value exists).
+    pub fn write_out(&mut self, _renderer: &mut Renderer<'_>) -> io::Result<()> {
         match self.never {}
     }
 

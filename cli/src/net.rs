@@ -1020,6 +1020,9 @@ impl<S: connect::Sink> connect::Sink for CountingSink<'_, S> {
     fn sync(&mut self) -> io::Result<()> {
         self.inner.sync()
     }
+    fn sync_later(&mut self) -> io::Result<Vec<File>> {
+        self.inner.sync_later()
+    }
     fn raw(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.inner.raw(bytes)
     }

@@ -328,6 +328,18 @@ impl<W: Write> Sink for JsonSink<'_, W> {
         Ok(())
     }
 
+    fn sync_later(&mut self) -> io::Result<Vec<File>> {
+        let mut files = Vec::new();
+        if let Some(d) = &mut self.direct {
+            d.write_out(&mut self.renderer)?;
+            files.push(d.file().try_clone()?);
+        }
+        if let Some(f) = &self.durable {
+            files.push(f.try_clone()?);
+        }
+        Ok(files)
+    }
+
     fn bad_record(&mut self, bad: BadRecord<'_>) -> io::Result<()> {
         match &bad.member {
             Some((bundle, index)) => {

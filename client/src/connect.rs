@@ -5,13 +5,18 @@
 //! For every batch of bytes read from the socket: every record of the batch goes to the sink
 //! ([`Sink::record`]); then the sink passes its output on ([`Sink::flush`]: written to the
 //! file, not yet durable); then the acknowledgements for the batch are written to the server.
-//! A bookmark save ([`StreamOptions::bookmark_records`] events after the last one, or
-//! [`StreamOptions::bookmark_interval`] after the first record it would cover, whichever comes
-//! first; the first save as soon as the first event is written; and whenever a session ends or
-//! the stream stops) is: [`Sink::flush`], then [`Sink::sync`] (the output made durable:
-//! `fdatasync`), then the bookmark's commit appended and synced
-//! ([`crate::resume::BookmarkFile::commit`]). The bookmark therefore never covers a record the
-//! output does not hold durably, and a hard kill repeats at most `bookmark_records` events.
+//!
+//! A bookmark save is: [`Sink::flush`], then [`Sink::sync_later`] (the sink writes out
+//! everything it holds and names its files), then, on the bookmark's own thread, `fdatasync`
+//! of those files and the bookmark's commit appended and synced
+//! ([`crate::resume::BookmarkFile::write`]); the stream goes on meanwhile, and a save starts
+//! only when the one before it is complete. The bookmark therefore never covers a record the
+//! output does not hold durably. A save starts after every `bookmark_records / 2` events
+//! ([`StreamOptions::bookmark_records`], even inside a bundle),
+//! [`StreamOptions::bookmark_interval`] after the first record it would cover, for the first
+//! event of a bookmark that has none yet, and whenever a session ends or the stream stops
+//! (then waited for). At any moment at most `bookmark_records` written events are not covered
+//! by a complete save: the most a hard kill repeats.
 //!
 //! # Acknowledgements do not wait for the bookmark (decision)
 //! An acknowledgement (a Null) tells the server only that the client is ready for more: the
@@ -43,7 +48,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::resume::{
-    Bookmark, BookmarkError, BookmarkFile, DedupWindow, Owner, RecordKey, Start, Verdict,
+    Bookmark, BookmarkError, BookmarkFile, DedupWindow, Owner, RecordKey, Save, Start, Verdict,
     record_key_in,
 };
 use crate::session::{CloseReason, Event, Session, SessionConfig};
@@ -137,6 +142,14 @@ pub trait Sink {
     fn sync(&mut self) -> io::Result<()> {
         Ok(())
     }
+    /// [`sync`](Self::sync) in two halves, so that the stream goes on while the disk works:
+    /// write out everything accepted so far (here), and return the files whose data must reach
+    /// the disk; the bookmark's own thread `fdatasync`s them, then saves the bookmark that
+    /// covers these records. Default: [`sync`](Self::sync) here, nothing left to sync.
+    fn sync_later(&mut self) -> io::Result<Vec<std::fs::File>> {
+        self.sync()?;
+        Ok(Vec::new())
+    }
     /// The decrypted bytes of the session as read, before decoding (default: ignored); for
     /// keeping a replayable copy.
     fn raw(&mut self, _bytes: &[u8]) -> io::Result<()> {
@@ -213,8 +226,9 @@ pub struct StreamOptions {
     pub message_timeout: Duration,
     /// Most time between the first record a bookmark save would cover and the save.
     pub bookmark_interval: Duration,
-    /// Most events (records with an archive timestamp) written between two bookmark saves: the
-    /// most a hard kill can repeat.
+    /// Most events (records with an archive timestamp) written and not covered by a complete
+    /// bookmark save: the most a hard kill can repeat. A save starts after every half of this
+    /// (the one before it may still be syncing).
     pub bookmark_records: u64,
     /// Reconnect after a session ends (false: return after the first session).
     pub reconnect: bool,
@@ -352,7 +366,13 @@ struct Resume {
     window: DedupWindow,
     /// Reused by [`record_key_in`] for every record.
     scratch: Vec<u8>,
-    file: Option<BookmarkFile>,
+    /// Syncs the output and writes the bookmark, on a thread of its own.
+    syncer: Syncer,
+    /// Whether there is a bookmark file, and the keys it holds (as the saves sent so far leave
+    /// it).
+    file_keys: Option<usize>,
+    /// A save with an event has been sent (or the bookmark had one when it was opened).
+    has_event: bool,
     /// Where the stream starts while nothing is written (the bookmark's start).
     start: Start,
     /// Keys of the events written since the last save.
@@ -361,7 +381,8 @@ struct Resume {
     dirty: u64,
     /// When the first of them was written.
     first_unsaved: Option<Instant>,
-    /// Most events between saves.
+    /// Events between the starts of two saves: half of `bookmark_records`, since one save can
+    /// still be in progress when the next starts.
     every_records: u64,
     /// Most time between the first unsaved record and the save.
     interval: Duration,
@@ -369,7 +390,7 @@ struct Resume {
 }
 
 impl Resume {
-    /// Whether a save is due now: `bookmark_records` events unsaved, or the oldest unsaved
+    /// Whether a save is due now: `every_records` events unsaved, or the oldest unsaved
     /// record `bookmark_interval` old, or the first event of a bookmark that has none yet.
     fn due(&self) -> bool {
         self.dirty > 0
@@ -377,8 +398,7 @@ impl Resume {
                 || self
                     .first_unsaved
                     .is_some_and(|t| t.elapsed() >= self.interval)
-                || (!self.unsaved.is_empty()
-                    && self.file.as_ref().is_some_and(|f| f.committed() == 0)))
+                || (!self.unsaved.is_empty() && self.file_keys.is_some() && !self.has_event))
     }
 
     /// When the next save falls due by time, if records wait for one.
@@ -387,35 +407,69 @@ impl Resume {
             .map(|t| tokio::time::Instant::from_std(t + self.interval))
     }
 
-    /// Output, then the bookmark: flushes `sink`, syncs it, and commits the bookmark (when
-    /// records were written since the last save; `force` only saves what is there).
-    fn save<S: Sink>(&mut self, sink: &mut S) -> io::Result<()> {
+    /// Output, then the bookmark: flushes `sink`, has it write out everything, then hands the
+    /// files to sync and the bookmark's save to the syncer thread, once the save before it is
+    /// complete. With `wait`, returns only when this save is complete too.
+    fn save<S: Sink>(&mut self, sink: &mut S, wait: bool) -> io::Result<()> {
         sink.flush()?;
-        if self.dirty == 0 {
-            return Ok(());
+        if self.dirty > 0 {
+            let files = sink.sync_later()?;
+            let save = match self.file_keys {
+                Some(keys) if !self.unsaved.is_empty() => {
+                    let save = Save::new(
+                        keys,
+                        self.bookmark,
+                        std::mem::take(&mut self.unsaved),
+                        &self.window,
+                    );
+                    self.file_keys = Some(save.keys_in_file_after(keys));
+                    self.has_event = true;
+                    Some(save)
+                }
+                _ => None,
+            };
+            // One save in progress at a time.
+            self.complete(sink)?;
+            self.syncer.send(files, save)?;
+            self.unsaved.clear();
+            self.dirty = 0;
+            self.first_unsaved = None;
         }
-        sink.sync()?;
-        if !self.unsaved.is_empty() {
-            if let Some(f) = &mut self.file {
-                f.commit(self.bookmark, &self.unsaved, &self.window)?;
-            }
-            sink.event(&StreamEvent::BookmarkSaved {
-                archive_timestamp: self.bookmark,
-            });
+        if wait {
+            self.complete(sink)?;
+        }
+        Ok(())
+    }
+
+    /// Waits for the save in progress, if any, and tells the sink when it saved a bookmark.
+    fn complete<S: Sink>(&mut self, sink: &mut S) -> io::Result<()> {
+        if let Some(saved) = self.syncer.wait()? {
             self.saves += 1;
+            sink.event(&StreamEvent::BookmarkSaved {
+                archive_timestamp: saved,
+            });
         }
-        self.unsaved.clear();
-        self.dirty = 0;
-        self.first_unsaved = None;
+        Ok(())
+    }
+
+    /// Tells the sink about a save that has completed meanwhile (without waiting).
+    fn poll<S: Sink>(&mut self, sink: &mut S) -> io::Result<()> {
+        if let Some(saved) = self.syncer.poll()? {
+            self.saves += 1;
+            sink.event(&StreamEvent::BookmarkSaved {
+                archive_timestamp: saved,
+            });
+        }
         Ok(())
     }
 
     /// Saves when due.
     fn save_if_due<S: Sink>(&mut self, sink: &mut S) -> io::Result<()> {
         if self.due() {
-            self.save(sink)
+            self.save(sink, false)
         } else {
-            sink.flush()
+            sink.flush()?;
+            self.poll(sink)
         }
     }
 
@@ -442,6 +496,100 @@ impl Resume {
             Start::Now { asked_at } => {
                 InitialTimestamp::from_wire(asked_at.saturating_sub(slack).max(1))
             }
+        }
+    }
+}
+
+/// The bookmark's own thread: it `fdatasync`s the files the sink names, then writes the
+/// bookmark's save, while the stream goes on. One job at a time.
+struct Syncer {
+    jobs: Option<std::sync::mpsc::SyncSender<SyncJob>>,
+    done: std::sync::mpsc::Receiver<io::Result<Option<u32>>>,
+    /// A job was sent and its result not taken yet.
+    busy: bool,
+    worker: Option<std::thread::JoinHandle<()>>,
+}
+
+struct SyncJob {
+    files: Vec<std::fs::File>,
+    save: Option<Save>,
+}
+
+impl Syncer {
+    fn start(mut file: Option<BookmarkFile>) -> io::Result<Syncer> {
+        let (jobs, inbox) = std::sync::mpsc::sync_channel::<SyncJob>(1);
+        let (outbox, done) = std::sync::mpsc::sync_channel(1);
+        let worker = std::thread::Builder::new()
+            .name("estreamer-sync".into())
+            .spawn(move || {
+                for job in inbox {
+                    let result = (|| {
+                        for f in &job.files {
+                            f.sync_data()?;
+                        }
+                        match (&job.save, &mut file) {
+                            (Some(save), Some(file)) => {
+                                file.write(save)?;
+                                Ok(Some(save.archive_timestamp))
+                            }
+                            _ => Ok(None),
+                        }
+                    })();
+                    if outbox.send(result).is_err() {
+                        return;
+                    }
+                }
+            })?;
+        Ok(Syncer {
+            jobs: Some(jobs),
+            done,
+            busy: false,
+            worker: Some(worker),
+        })
+    }
+
+    fn gone() -> io::Error {
+        io::Error::other("the bookmark's thread stopped")
+    }
+
+    fn send(&mut self, files: Vec<std::fs::File>, save: Option<Save>) -> io::Result<()> {
+        let jobs = self.jobs.as_ref().ok_or_else(Self::gone)?;
+        jobs.send(SyncJob { files, save })
+            .map_err(|_| Self::gone())?;
+        self.busy = true;
+        Ok(())
+    }
+
+    /// Waits for the job in progress: the archive timestamp it saved, if it saved one.
+    fn wait(&mut self) -> io::Result<Option<u32>> {
+        if !self.busy {
+            return Ok(None);
+        }
+        self.busy = false;
+        self.done.recv().map_err(|_| Self::gone())?
+    }
+
+    /// The result of the job in progress if it is complete.
+    fn poll(&mut self) -> io::Result<Option<u32>> {
+        if !self.busy {
+            return Ok(None);
+        }
+        match self.done.try_recv() {
+            Ok(r) => {
+                self.busy = false;
+                r
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => Ok(None),
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => Err(Self::gone()),
+        }
+    }
+}
+
+impl Drop for Syncer {
+    fn drop(&mut self) {
+        self.jobs = None;
+        if let Some(w) = self.worker.take() {
+            let _ = w.join();
         }
     }
 }
@@ -484,16 +632,19 @@ pub async fn run<S: Sink>(
             },
         ),
     };
+    let file_keys = file.as_ref().map(BookmarkFile::keys_in_file);
     let mut resume = Resume {
         bookmark: loaded.archive_timestamp,
         window: loaded.window(opts.window, opts.slack),
         scratch: Vec::new(),
         start: loaded.start.unwrap_or(asked),
-        file,
+        syncer: Syncer::start(file)?,
+        file_keys,
+        has_event: loaded.archive_timestamp != 0,
         unsaved: Vec::new(),
         dirty: 0,
         first_unsaved: None,
-        every_records: opts.bookmark_records.max(1),
+        every_records: (opts.bookmark_records / 2).max(1),
         interval: opts.bookmark_interval,
         saves: 0,
     };
@@ -523,13 +674,13 @@ pub async fn run<S: Sink>(
         };
         let outcome = match outcome {
             None => {
-                resume.save(sink)?;
+                resume.save(sink, true)?;
                 summary.ended = Ended::Stopped;
                 break;
             }
             Some(o) => o,
         };
-        resume.save(sink)?;
+        resume.save(sink, true)?;
         let (reason, ended) = match outcome {
             Ok(r) => {
                 let text = r.to_string();
@@ -858,8 +1009,10 @@ fn deliver<S: Sink>(
         resume.bookmark = resume.bookmark.max(ts);
         resume.unsaved.push((ts, key));
         if resume.unsaved.len() as u64 >= resume.every_records {
-            // At most `bookmark_records` events between two saves, even inside one bundle.
-            resume.save(sink)?;
+            // A save after every `bookmark_records / 2` events, even inside one bundle: with
+            // the one before it possibly still in progress, at most `bookmark_records` events
+            // are written and not covered by a complete save.
+            resume.save(sink, false)?;
         }
     }
     Ok(())

@@ -767,6 +767,11 @@ impl BookmarkFile {
         self.committed
     }
 
+    /// Keys the file holds (for [`Save::new`]).
+    pub fn keys_in_file(&self) -> usize {
+        self.keys_in_file
+    }
+
     /// Saves the bookmark: `new_keys` (the keys of the records written since the last save)
     /// and `archive_timestamp` appended as one commit and synced (`fdatasync`). When the file
     /// holds many more keys than `window`, it is rewritten with the window's keys instead.
@@ -777,11 +782,21 @@ impl BookmarkFile {
         new_keys: &[(u32, RecordKey)],
         window: &DedupWindow,
     ) -> io::Result<()> {
-        let keys = self.keys_in_file + new_keys.len();
-        if self.regular && keys > 2 * window.len() + COMPACT_SLACK {
+        let save = Save::new(
+            self.keys_in_file,
+            archive_timestamp,
+            new_keys.to_vec(),
+            window,
+        );
+        self.write(&save)
+    }
+
+    /// Writes `save` (made by [`Save::new`] where the window is) and syncs it.
+    pub fn write(&mut self, save: &Save) -> io::Result<()> {
+        if save.rewrite && self.regular {
             let b = Bookmark {
-                archive_timestamp,
-                keys: window.entries().filter(|&(t, _)| t != 0).collect(),
+                archive_timestamp: save.archive_timestamp,
+                keys: save.keys.clone(),
                 start: Some(self.start),
                 owner: Some(self.owner.clone()),
                 torn_tail: 0,
@@ -793,15 +808,69 @@ impl BookmarkFile {
             self.keys_in_file = b.keys.len();
         } else {
             self.text.clear();
-            self.check = commit_into(&mut self.text, 0, self.check, new_keys, archive_timestamp);
+            self.check = commit_into(
+                &mut self.text,
+                0,
+                self.check,
+                &save.keys,
+                save.archive_timestamp,
+            );
             self.file.write_all(self.text.as_bytes())?;
             if self.regular {
                 self.file.sync_data()?;
             }
-            self.keys_in_file = keys;
+            self.keys_in_file += save.keys.len();
         }
-        self.committed = archive_timestamp;
+        self.committed = save.archive_timestamp;
         Ok(())
+    }
+}
+
+/// One save of a bookmark, made where the window is and written by
+/// [`BookmarkFile::write`] (which may run on another thread).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Save {
+    /// The bookmark.
+    pub archive_timestamp: u32,
+    /// The keys to append, or (`rewrite`) all the keys of the new file.
+    pub keys: Vec<(u32, RecordKey)>,
+    /// Rewrite the file with `keys` instead of appending them.
+    pub rewrite: bool,
+}
+
+impl Save {
+    /// The save of `new_keys` and `archive_timestamp` to a file that holds `keys_in_file`
+    /// keys: an append, or, when the file would hold more than twice the window's keys plus
+    /// 65,536, a rewrite with the window's keys. [`Save::keys_in_file_after`] says how many
+    /// the file holds then.
+    pub fn new(
+        keys_in_file: usize,
+        archive_timestamp: u32,
+        new_keys: Vec<(u32, RecordKey)>,
+        window: &DedupWindow,
+    ) -> Save {
+        if keys_in_file + new_keys.len() > 2 * window.len() + COMPACT_SLACK {
+            Save {
+                archive_timestamp,
+                keys: window.entries().filter(|&(t, _)| t != 0).collect(),
+                rewrite: true,
+            }
+        } else {
+            Save {
+                archive_timestamp,
+                keys: new_keys,
+                rewrite: false,
+            }
+        }
+    }
+
+    /// Keys in a file that held `before` after this save.
+    pub fn keys_in_file_after(&self, before: usize) -> usize {
+        if self.rewrite {
+            self.keys.len()
+        } else {
+            before + self.keys.len()
+        }
     }
 }
 
