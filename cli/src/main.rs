@@ -29,7 +29,9 @@ enum Command {
     /// The input is the decrypted byte stream as read from the TLS socket (messages back to
     /// back). One JSON object is written per message, one per message inside a bundle, and one
     /// per error; decoding goes on after an error wherever the framing allows, and the exit
-    /// status is 1 when any error was found. The schema is documented in README.md.
+    /// status is 1 when any error was found, 2 when the command failed, 130 or 143 when
+    /// Ctrl-C or SIGTERM ended the input (what was read is written and the metadata cache
+    /// saved). The schema is documented in README.md.
     Decode {
         /// Record header form of Event Data messages: `standard` (8 bytes, request flag bit 23
         /// clear), `extended` (16 bytes, bit 23 set), or `auto` (decided per message from the
@@ -124,7 +126,13 @@ enum Command {
     #[cfg(feature = "net")]
     /// Stream events from a Management Center over TLS to JSON Lines (the schema of `decode`),
     /// resuming from a bookmark without losing or repeating events across reconnects and
-    /// restarts. Ctrl-C flushes the output and the bookmark.
+    /// restarts. Ctrl-C or SIGTERM syncs the output, saves the bookmark and exits 0.
+    ///
+    /// Exit status: 0 stopped as asked (signal, --duration, --max-records); 1 the output or the
+    /// bookmark could not be written; 2 bad arguments or configuration (PKCS#12, password,
+    /// a bookmark that is damaged or another stream's, a file another stream holds); with
+    /// --no-reconnect, 3 when no session came up (refused, unreachable, TLS or certificate
+    /// failure) and 4 when the session ended (an Error from the server, a close, a timeout).
     Stream(estreamer_cli::net::StreamArgs),
     #[cfg(feature = "net")]
     /// Run a real eStreamer test server (TLS, client certificates required) serving a capture

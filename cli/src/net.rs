@@ -868,12 +868,19 @@ pub fn demo(args: DemoArgs) -> Result<ExitCode, String> {
         let counter = events_written.clone();
         let mut counted = CountingSink { inner: &mut sink, counter: counter.clone(), all: false };
         let target = events as u64;
+        let signals = stop_signal();
         let stop = async {
-            for _ in 0..6000 {
-                if counter.get() >= target {
-                    return;
+            let done = async {
+                for _ in 0..6000 {
+                    if counter.get() >= target {
+                        return;
+                    }
+                    tokio::time::sleep(Duration::from_millis(10)).await;
                 }
-                tokio::time::sleep(Duration::from_millis(10)).await;
+            };
+            tokio::select! {
+                _ = done => {}
+                _ = signals => {}
             }
         };
         let summary = connect::run(&opts, &mut counted, stop).await.map_err(|e| e.to_string())?;

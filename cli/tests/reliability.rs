@@ -20,8 +20,8 @@ use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
 /// `stream --bookmark-records` in the kill test: the most a SIGKILL may repeat. Smaller than
-/// the default (10,000), so that 20 kills of a 14,000-event stream do not write hundreds of
-/// megabytes of repeats; `KILL_BOOKMARK_RECORDS=10000` runs it with the default.
+/// the default (50,000), so that it bounds something in a 14,000-event stream;
+/// `KILL_BOOKMARK_RECORDS=50000` runs it with the default.
 fn bookmark_records() -> u64 {
     std::env::var("KILL_BOOKMARK_RECORDS")
         .ok()
@@ -880,7 +880,7 @@ fn the_output_is_synced_before_every_bookmark_save_strace() {
 /// says): an endless stream (`serve --repeat 0`) at full speed, `stream` killed with SIGKILL
 /// `KILLS` times (default 5), each `KILL_AFTER` seconds (default 2) after it started, and
 /// restarted from its bookmark; each restart's repeats (events already in the file) counted
-/// and checked against `--bookmark-records` (default 10,000).
+/// and checked against `--bookmark-records` (default 50,000).
 #[test]
 #[ignore]
 fn full_speed_kills_repeat_at_most_the_bound() {
@@ -895,7 +895,7 @@ fn full_speed_kills_repeat_at_most_the_bound() {
     let (kills, after, bound) = (
         env("KILLS", 5),
         env("KILL_AFTER", 2),
-        env("KILL_BOOKMARK_RECORDS", 10_000),
+        env("KILL_BOOKMARK_RECORDS", 50_000),
     );
     let (dir, pki) = tempdir_with_pki("fullspeed");
     let port = free_port();
