@@ -487,16 +487,40 @@ pub fn decode_stream_rendered<R: Read, W: Write>(
 }
 
 /// Most worker threads [`decode_stream_parallel`] starts (each batch in flight holds about
-/// 1.5 MB of JSON, so this also bounds memory: about 100 MB at the most).
+/// 1.2 MB of JSON on the default mix and less than 7.5 MiB on any input, so this also bounds
+/// memory).
 pub const MAX_THREADS: usize = 64;
 
 /// Input bytes per batch handed to a worker of [`decode_stream_parallel`] (the batch ends at
 /// the first message boundary past it): about 1.2 MB of JSON on the default mix.
 const BATCH_INPUT: usize = 256 * 1024;
 
-/// What each message or error in a batch counts for, besides its input bytes, toward the end of
-/// the batch: an error object is about 250 bytes of JSON for 8 bytes of input.
-const ITEM_WEIGHT: usize = 24;
+/// The estimate of a batch's JSON (an upper bound of what `decode` writes): this much per input
+/// byte of a message (a record of many small fields writes up to about 9 bytes of JSON per
+/// byte; the default mix about 5)...
+const JSON_PER_BYTE: usize = 10;
+/// ... and this much per object (a message, a bundle member, an error: an error object is
+/// about 330 bytes, a bundle's Null member about 170).
+const JSON_PER_OBJECT: usize = 400;
+
+/// The estimated JSON of message `m` ([`JSON_PER_BYTE`], [`JSON_PER_OBJECT`]): a bundle counts
+/// its members, and theirs, down to the depth [`render_message`] renders.
+fn estimated_json(m: &Message<'_>, mode: HeaderMode, depth: u8) -> usize {
+    let mut n = JSON_PER_OBJECT + JSON_PER_BYTE * (8 + m.body().len());
+    if m.message_type() == MessageType::MESSAGE_BUNDLE && depth < MAX_DEPTH {
+        if let Ok(Body::Bundle(b)) = m.decode_body(mode) {
+            for inner in b.messages() {
+                n += match inner {
+                    Ok(inner) if inner.message_type() == MessageType::MESSAGE_BUNDLE => {
+                        estimated_json(&inner, mode, depth + 1)
+                    }
+                    _ => JSON_PER_OBJECT,
+                };
+            }
+        }
+    }
+    n
+}
 
 /// One worker's share of the input: consecutive top-level messages (their bytes back to back)
 /// and the framing errors met between them, in stream order.
@@ -547,16 +571,15 @@ pub fn decode_stream_parallel<R: Read, W: Write>(
 /// [`decode_stream_parallel`] with batches of about `batch_input` bytes of input (at least one
 /// message each); for tests of the batching.
 ///
-/// Memory (decision): a batch ends when it covers `batch_input` bytes of the input stream,
-/// counting the bytes the framing skipped after an error, so a run of small framing errors
-/// (8 bytes each) ends batches as quickly as messages do. A message larger than `batch_input`
-/// (a large bundle) is not handed to a worker: every batch before it is written, then the
-/// calling thread renders it straight to `out` in pieces of at most about 256 KiB, as
-/// [`decode_stream_rendered`] does. Each message or error also counts for [`ITEM_WEIGHT`]
-/// bytes, so that a batch of error objects (about 250 bytes of JSON for 8 bytes of input) ends
-/// sooner. The JSON of one batch is then at most about 24 times `batch_input` (a bundle of
-/// Null messages is the densest input left: about 21 bytes of JSON per input byte), and at
-/// most `threads + 2` batches are in flight.
+/// Memory (decision): a batch ends when its estimated JSON ([`estimated_json`]: an upper bound
+/// of what it writes) reaches `6 * batch_input` (1.5 MiB: about 256 KiB of input on the default
+/// mix), so that a run of framing errors (8 bytes each, 330 bytes of JSON) or of bundles of
+/// tiny members ends batches as soon as a run of records does. A message estimated at four
+/// times that or more (a bundle of about 550 KiB of records or more, a bundle of many small
+/// members) is not handed to a worker: every batch before it is written, then the calling
+/// thread renders it straight to `out` in pieces of at most about 256 KiB, as
+/// [`decode_stream_rendered`] does. A batch's JSON is then below about 7.5 MiB, and at most
+/// `threads + 2` batches are in flight.
 #[doc(hidden)]
 pub fn decode_stream_parallel_batched<R: Read, W: Write>(
     input: R,
@@ -570,6 +593,7 @@ pub fn decode_stream_parallel_batched<R: Read, W: Write>(
 
     let threads = threads.clamp(1, MAX_THREADS);
     let batch_input = batch_input.max(1);
+    let batch_json = 6 * batch_input;
     // Each worker busy with one batch, one more queued for the next free worker, and one
     // finished batch waiting for the writer: enough to keep every worker fed.
     let in_flight_max = threads as u64 + 2;
@@ -628,8 +652,8 @@ pub fn decode_stream_parallel_batched<R: Read, W: Write>(
         };
         let mut sent = 0u64;
         let mut batch = Batch::default();
-        // Stream offset where the batch being filled began.
-        let mut batch_from = 0usize;
+        // The estimated JSON of the batch being filled.
+        let mut batch_estimate = 0usize;
         let mut input_done = false;
         // The calling thread's own renderer, for messages too large for a batch (made on first
         // use).
@@ -639,7 +663,7 @@ pub fn decode_stream_parallel_batched<R: Read, W: Write>(
         while !input_done {
             let mut fatal = false;
             match reader.next_message() {
-                Ok(Some(m)) if m.body().len() >= batch_input => {
+                Ok(Some(m)) if estimated_json(&m, opts.header_mode, 0) >= 4 * batch_json => {
                     // Everything before it handed over and written, in order; then the
                     // message itself, in pieces.
                     if !batch.items.is_empty()
@@ -683,10 +707,11 @@ pub fn decode_stream_parallel_batched<R: Read, W: Write>(
                         w.result = Err(e);
                         break;
                     }
-                    batch_from = reader.position();
+                    batch_estimate = 0;
                     continue;
                 }
                 Ok(Some(m)) => {
+                    batch_estimate += estimated_json(&m, opts.header_mode, 0);
                     let start = batch.bytes.len();
                     batch.bytes.extend_from_slice(&m.version().to_be_bytes());
                     batch
@@ -718,14 +743,11 @@ pub fn decode_stream_parallel_batched<R: Read, W: Write>(
                         _ => 0,
                     };
                     batch.items.push(Item::Error { error: e, at });
+                    batch_estimate += JSON_PER_OBJECT;
                 }
             }
             input_done |= fatal;
-            // The input the batch covers (its messages and whatever the framing skipped), and
-            // ITEM_WEIGHT bytes more per message or error: each writes an object of its own.
-            let covered =
-                reader.position().saturating_sub(batch_from) + ITEM_WEIGHT * batch.items.len();
-            if batch.items.is_empty() || (covered < batch_input && !input_done) {
+            if batch.items.is_empty() || (batch_estimate < batch_json && !input_done) {
                 continue;
             }
             if !hand_over(
@@ -738,7 +760,7 @@ pub fn decode_stream_parallel_batched<R: Read, W: Write>(
             ) {
                 break;
             }
-            batch_from = reader.position();
+            batch_estimate = 0;
         }
         drop(work_tx);
         // The rest, in order.

@@ -1,6 +1,7 @@
 //! Ctrl-C (SIGINT) and SIGTERM for `estreamer decode`, which runs without an async runtime:
 //! the first signal ends the input (the decoder then writes out everything it holds and the
-//! metadata cache is saved), and the command exits with 128 + the signal's number.
+//! metadata cache is saved), and the command exits with 128 + the signal's number. A second
+//! signal ends it at once, with the same status.
 //!
 //! A read from a regular file never blocks for long, so the input reads as ended at the next
 //! read after the signal. A pipe or a terminal can block for ever: such an input is read by a
@@ -23,12 +24,27 @@ impl Stop {
     pub fn install() -> Stop {
         let stop = Stop::default();
         #[cfg(unix)]
-        for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-            let value = usize::try_from(sig).unwrap_or(1);
-            if let Err(e) = signal_hook::flag::register_usize(sig, Arc::clone(&stop.0), value) {
-                eprintln!(
-                    "estreamer: cannot handle signal {sig} ({e}): it will stop decode at once"
-                );
+        {
+            // The second signal ends the process at once (a write blocked on a stalled pipe):
+            // its check runs before the first signal's flag is set.
+            let second = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            for (sig, status) in [
+                (signal_hook::consts::SIGINT, 130),
+                (signal_hook::consts::SIGTERM, 143),
+            ] {
+                let value = usize::try_from(sig).unwrap_or(1);
+                let registered = signal_hook::flag::register_conditional_shutdown(
+                    sig,
+                    status,
+                    Arc::clone(&second),
+                )
+                .and_then(|_| signal_hook::flag::register(sig, Arc::clone(&second)))
+                .and_then(|_| signal_hook::flag::register_usize(sig, Arc::clone(&stop.0), value));
+                if let Err(e) = registered {
+                    eprintln!(
+                        "estreamer: cannot handle signal {sig} ({e}): it will stop decode at once"
+                    );
+                }
             }
         }
         stop

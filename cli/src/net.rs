@@ -243,6 +243,7 @@ impl Opener {
             match crate::direct::DirectFile::open(path) {
                 Ok(d) => {
                     self.lock(d.file(), path)?;
+                    estreamer_client::resume::sync_dir(path)?;
                     return Ok(Output::Direct(d));
                 }
                 Err(e) => eprintln!(
@@ -257,6 +258,9 @@ impl Opener {
             .read(true)
             .open(path)?;
         self.lock(&file, path)?;
+        // A file just created (or after a rotation) must survive a power loss as well as the
+        // records the next bookmark save covers in it.
+        estreamer_client::resume::sync_dir(path)?;
         if crate::direct::ends_mid_line(&file)? {
             file.write_all(b"\n")?;
         }
@@ -312,6 +316,24 @@ pub fn exit_status(ended: &connect::Ended) -> u8 {
     }
 }
 
+/// After the first stop signal: a second SIGINT or SIGTERM ends the process at once, with 130
+/// or 143 (for a drain that hangs, e.g. an fdatasync on a dead network filesystem). What is not
+/// saved then is what a SIGKILL would lose: the bookmark's repeat bound still holds.
+pub fn force_on_second_signal() {
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        let armed = Arc::new(AtomicBool::new(true));
+        for (sig, status) in [(SIGINT, 130), (SIGTERM, 143)] {
+            if let Err(e) =
+                signal_hook::flag::register_conditional_shutdown(sig, status, Arc::clone(&armed))
+            {
+                eprintln!("estreamer: cannot arm the second signal ({e})");
+            }
+        }
+    }
+}
+
 /// A future that completes on Ctrl-C (SIGINT) or SIGTERM (`systemctl stop`, `docker stop`,
 /// `kill`): both stop a command the same way, after it has drained and saved what it holds.
 /// The handlers are installed when this is called (inside the runtime), not when the future
@@ -363,8 +385,12 @@ pub fn stream(args: StreamArgs) -> Result<ExitCode, String> {
     let idle_timeout = seconds("idle-timeout", args.idle_timeout)?;
     let stall_timeout = seconds("stall-timeout", args.stall_timeout)?;
     let message_timeout = seconds("message-timeout", args.message_timeout)?;
-    if args.bookmark_records == 0 {
-        return Err("--bookmark-records must be at least 1".into());
+    if args.bookmark_records < 2 {
+        return Err(
+            "--bookmark-records must be at least 2 (one save may still be in progress when the \
+             next event is written)"
+                .into(),
+        );
     }
     let (identity, _password) = args.identity.load()?;
     let verification = args.identity.verification();
@@ -454,6 +480,20 @@ pub fn stream(args: StreamArgs) -> Result<ExitCode, String> {
     let started = Instant::now();
     let result = rt.block_on(async {
         let signals = stop_signal();
+        // With the output on standard output, a hangup (the terminal closed) stops the stream
+        // as SIGTERM does; with a file, it reopens the file (below).
+        #[cfg(unix)]
+        let hangup_stops = async {
+            use tokio::signal::unix::{SignalKind, signal};
+            match signal(SignalKind::hangup()) {
+                Ok(mut s) if args.out == "-" => {
+                    s.recv().await;
+                }
+                _ => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let hangup_stops = std::future::pending::<()>();
         #[cfg(unix)]
         if args.out != "-" {
             let mut hangups =
@@ -485,9 +525,12 @@ pub fn stream(args: StreamArgs) -> Result<ExitCode, String> {
             };
             tokio::select! {
                 _ = signals => {}
+                _ = hangup_stops => {}
                 _ = timer => {}
                 _ = enough => {}
             }
+            // A second Ctrl-C or SIGTERM while the stream drains exits at once.
+            force_on_second_signal();
         };
         let mut counted = CountingSink {
             inner: &mut sink,
@@ -508,7 +551,10 @@ pub fn stream(args: StreamArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::from(EXIT_IO));
     }
     if let Some(p) = &args.metadata {
-        crate::cache::save(p, &metadata)?;
+        if let Err(e) = crate::cache::save(p, &metadata) {
+            eprintln!("estreamer: {e}");
+            return Ok(ExitCode::from(EXIT_IO));
+        }
     }
     match result {
         Ok(s) => {
@@ -676,6 +722,7 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode, String> {
     cfg.window = args.window;
     cfg.repeat = args.repeat;
     cfg.keepalive = Duration::from_secs_f64(args.keepalive.max(0.01));
+    cfg.log = Some(|line| eprintln!("estreamer: {line}"));
     if let Some(n) = args.drop_after {
         cfg.faults.push(Fault::DropAfter(n));
     }

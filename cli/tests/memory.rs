@@ -102,6 +102,20 @@ fn decode_memory_is_bounded_in_every_thread_mode() {
         bytes.resize(bytes.len() + members * 8, 0);
         std::fs::write(&bundle, &bytes).unwrap();
     }
+    // 4 MiB of bundles just under 256 KiB, each of 32,760 eight-byte members with header
+    // version 2: every member an error object with its bytes, 40 bytes of JSON per input byte.
+    let members = dir.join("bad_members.bin");
+    {
+        let count = 32_760usize;
+        let mut one = Vec::with_capacity(16 + count * 8);
+        one.extend_from_slice(&[0, 1, 0x0f, 0xa2]);
+        one.extend_from_slice(&((8 + count * 8) as u32).to_be_bytes());
+        one.extend_from_slice(&[0, 0, 0, 1, 0, 0, 0, 1]);
+        for _ in 0..count {
+            one.extend_from_slice(&[0, 2, 0, 0, 0, 0, 0, 0]);
+        }
+        std::fs::write(&members, one.repeat((4 << 20) / one.len())).unwrap();
+    }
     let modes: [&[&str]; 5] = [
         &["--threads", "1"],
         &["--threads", "2"],
@@ -130,6 +144,17 @@ fn decode_memory_is_bounded_in_every_thread_mode() {
         );
         let peak = children_peak_mb();
         assert!(peak <= BOUND_MB, "{mode:?} on the Null bundle: {peak} MB");
+
+        let summary = decode(mode, &members);
+        assert!(
+            summary.contains(&format!("{} errors", 16 * 32_760)),
+            "{mode:?}: {summary}"
+        );
+        let peak = children_peak_mb();
+        assert!(
+            peak <= BOUND_MB,
+            "{mode:?} on bundles of bad members: {peak} MB"
+        );
         eprintln!("{mode:?}: peak so far {peak} MB");
     }
     let _ = std::fs::remove_dir_all(&dir);

@@ -196,17 +196,8 @@ fn stream_to(
     bookmark: &std::path::Path,
     direct: bool,
 ) -> Command {
-    let mut c = exe();
-    c.args(["stream", "--start", "genesis", "--server"])
-        .arg(format!("127.0.0.1:{port}"))
-        .arg("--pkcs12")
-        .arg(pki.join("client.p12"))
-        .arg("--password-file")
-        .arg(pki.join("password.txt"))
-        .arg("--out")
-        .arg(out)
-        .arg("--bookmark")
-        .arg(bookmark);
+    let mut c = stream_cmd(pki, &format!("127.0.0.1:{port}"), out, bookmark);
+    c.args(["--start", "genesis"]);
     if direct {
         c.arg("--direct");
     }

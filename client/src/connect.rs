@@ -230,7 +230,7 @@ pub struct StreamOptions {
     pub bookmark_interval: Duration,
     /// Most events (records with an archive timestamp) written and not covered by a complete
     /// bookmark save: the most a hard kill can repeat. A save starts after every half of this
-    /// (the one before it may still be syncing).
+    /// (the one before it may still be syncing). At least 2 (a smaller value is taken as 2).
     pub bookmark_records: u64,
     /// Reconnect after a session ends (false: return after the first session).
     pub reconnect: bool,
@@ -378,6 +378,8 @@ struct Resume {
     has_event: bool,
     /// Where the stream starts while nothing is written (the bookmark's start).
     start: Start,
+    /// The start was written by this process (see [`BookmarkFile::started_here`]).
+    started_here: bool,
     /// Keys of the events written since the last save.
     unsaved: Vec<(u32, RecordKey)>,
     /// Records written since the last save (events and metadata).
@@ -446,24 +448,23 @@ impl Resume {
 
     /// Waits for the save in progress, if any, and tells the sink when it saved a bookmark.
     fn complete<S: Sink>(&mut self, sink: &mut S) -> io::Result<()> {
-        if let Some(saved) = self.syncer.wait()? {
-            self.saves += 1;
-            sink.event(&StreamEvent::BookmarkSaved {
-                archive_timestamp: saved,
-            });
-        }
+        let saved = self.syncer.wait()?;
+        self.tell(sink, saved);
         Ok(())
     }
 
     /// Tells the sink about a save that has completed meanwhile (without waiting).
     fn poll<S: Sink>(&mut self, sink: &mut S) -> io::Result<()> {
-        if let Some(saved) = self.syncer.poll()? {
-            self.saves += 1;
-            sink.event(&StreamEvent::BookmarkSaved {
-                archive_timestamp: saved,
-            });
-        }
+        let saved = self.syncer.poll()?;
+        self.tell(sink, saved);
         Ok(())
+    }
+
+    fn tell<S: Sink>(&mut self, sink: &mut S, saved: Option<u32>) {
+        if let Some(archive_timestamp) = saved {
+            self.saves += 1;
+            sink.event(&StreamEvent::BookmarkSaved { archive_timestamp });
+        }
     }
 
     /// Saves when due.
@@ -477,7 +478,7 @@ impl Resume {
     }
 
     /// The initial timestamp of the next session (`first`: no session has been tried yet).
-    fn resume_point(&self, slack: u32, first: bool, asked_now: u32) -> InitialTimestamp {
+    fn resume_point(&self, slack: u32, first: bool) -> InitialTimestamp {
         if self.bookmark != 0 {
             // Resume `slack` seconds before the bookmark: archive timestamps are not strictly
             // ordered in the stream (store-and-forward, several devices), so records a little
@@ -492,10 +493,12 @@ impl Resume {
         match self.start {
             Start::Genesis => InitialTimestamp::Genesis,
             Start::At(t) => InitialTimestamp::from_wire(t),
-            // "Now" as the server means it, on the first try of a stream asked to start now;
-            // after that (a reconnect or restart before the first event), from when it was
-            // asked, so nothing in between is lost.
-            Start::Now { asked_at } if first && asked_at == asked_now => InitialTimestamp::Now,
+            // "Now" as the server means it, on the first try of a stream asked to start now
+            // by this process; after that (a reconnect, or a restart before the first event,
+            // however soon), from when it was asked (this machine's clock: one more than
+            // `slack` seconds ahead of the FMC's would leave a gap), so nothing in between is
+            // lost.
+            Start::Now { .. } if first && self.started_here => InitialTimestamp::Now,
             Start::Now { asked_at } => {
                 InitialTimestamp::from_wire(asked_at.saturating_sub(slack).max(1))
             }
@@ -636,18 +639,21 @@ pub async fn run<S: Sink>(
         ),
     };
     let file_keys = file.as_ref().map(BookmarkFile::keys_in_file);
+    let started_here = file.as_ref().is_none_or(BookmarkFile::started_here);
     let mut resume = Resume {
         bookmark: loaded.archive_timestamp,
         window: loaded.window(opts.window, opts.slack),
         scratch: Vec::new(),
         start: loaded.start.unwrap_or(asked),
+        started_here,
         syncer: Syncer::start(file)?,
         file_keys,
         has_event: loaded.archive_timestamp != 0,
         unsaved: Vec::new(),
         dirty: 0,
         first_unsaved: None,
-        every_records: (opts.bookmark_records / 2).max(1),
+        // Below 2 the bound could not hold (one event in a save in progress, one more written).
+        every_records: (opts.bookmark_records.max(2) / 2),
         interval: opts.bookmark_interval,
         saves: 0,
     };
@@ -666,7 +672,7 @@ pub async fn run<S: Sink>(
     loop {
         let mut cfg = opts.session.clone();
         cfg.flags = cfg.flags.union(RequestFlags::ARCHIVE_TIMESTAMPS);
-        cfg.initial_timestamp = resume.resume_point(opts.slack, first, now);
+        cfg.initial_timestamp = resume.resume_point(opts.slack, first);
         first = false;
         // What this session may repeat: everything written before it.
         resume.window.begin_session();
@@ -903,32 +909,14 @@ fn drain<S: Sink>(
                 deliver(sink, resume, summary, r)?;
             }
             Event::BadEventData { message, error } => {
-                bad(
-                    sink,
-                    summary,
-                    BadRecord {
-                        error,
-                        message,
-                        member: None,
-                        session: session_no,
-                    },
-                )?;
+                bad(sink, summary, session_no, error, message, None)?;
             }
             Event::Bundle { message, bundle } => {
                 for (i, inner) in bundle.messages().enumerate() {
                     let inner = match inner {
                         Ok(m) => m,
                         Err(error) => {
-                            bad(
-                                sink,
-                                summary,
-                                BadRecord {
-                                    error,
-                                    message,
-                                    member: Some((bundle, i)),
-                                    session: session_no,
-                                },
-                            )?;
+                            bad(sink, summary, session_no, error, message, Some((bundle, i)))?;
                             continue;
                         }
                     };
@@ -944,16 +932,7 @@ fn drain<S: Sink>(
                             deliver(sink, resume, summary, r)?
                         }
                         Ok(_) => {}
-                        Err(error) => bad(
-                            sink,
-                            summary,
-                            BadRecord {
-                                error,
-                                message: inner,
-                                member: None,
-                                session: session_no,
-                            },
-                        )?,
+                        Err(error) => bad(sink, summary, session_no, error, inner, None)?,
                     }
                 }
             }
@@ -970,7 +949,21 @@ fn drain<S: Sink>(
     }
 }
 
-fn bad<S: Sink>(sink: &mut S, summary: &mut StreamSummary, b: BadRecord<'_>) -> io::Result<()> {
+/// Reports a record that could not be decoded (see [`BadRecord`]) and counts it.
+fn bad<'a, S: Sink>(
+    sink: &mut S,
+    summary: &mut StreamSummary,
+    session: u64,
+    error: DecodeError,
+    message: Message<'a>,
+    member: Option<(Bundle<'a>, usize)>,
+) -> io::Result<()> {
+    let b = BadRecord {
+        error,
+        message,
+        member,
+        session,
+    };
     summary.bad_records += 1;
     let at = match b.member {
         Some((_, i)) => format!("member {i} of the bundle at offset {}", b.message.offset()),

@@ -532,12 +532,14 @@ fn parse_v2(text: &str) -> Result<Bookmark, String> {
         );
     }
     if let Some(at) = stopped_at {
-        // A torn save is only ever the end of the file: a complete commit line after the
-        // point where reading stopped means damage in the middle.
-        let after = text.get(at..).unwrap_or_default();
-        if after.lines().skip(1).any(|l| l.starts_with("commit ")) {
+        // A torn save is only ever the end of the file, however garbled (a power loss can
+        // leave a page of zeros before the torn save's own commit line). Damage in the middle
+        // shows as a later save that checks: its check chains to the text of the commit line
+        // before it.
+        if later_save_checks(text, at) {
             return Err(format!(
-                "damaged at byte {at} (a save in the middle of the file does not check)"
+                "damaged at byte {at} (a save in the middle of the file does not check, later \
+                 ones do)"
             ));
         }
     }
@@ -560,6 +562,40 @@ fn parse_v2(text: &str) -> Result<Bookmark, String> {
             .ok_or("header line 4 is not `start genesis|now <unix>|<unix>`")?,
     );
     Ok(b)
+}
+
+/// Whether a save after byte `from` of a version 2 text checks, seeded with the check written
+/// on the commit line before it (the first commit line after `from` has nothing to chain to).
+fn later_save_checks(text: &str, from: usize) -> bool {
+    let bytes = text.as_bytes();
+    // (where the segment after the previous commit line starts, that line's check)
+    let mut previous: Option<(usize, u64)> = None;
+    let mut pos = from;
+    while let Some(nl) = text.get(pos..).and_then(|t| t.find('\n')) {
+        let (start, line) = (pos, text.get(pos..pos + nl).unwrap_or_default());
+        pos += nl + 1;
+        let Some(rest) = line.strip_prefix("commit ") else {
+            continue;
+        };
+        let Some(check) = rest
+            .rsplit(' ')
+            .next()
+            .filter(|c| c.len() == 16)
+            .and_then(|c| u64::from_str_radix(c, 16).ok())
+        else {
+            previous = None;
+            continue;
+        };
+        if let Some((segment, seed)) = previous {
+            let hashed_to = start + line.len() - 16;
+            let hashed = bytes.get(segment..hashed_to).unwrap_or_default();
+            if twox_hash::XxHash3_64::oneshot_with_seed(seed, hashed) == check {
+                return true;
+            }
+        }
+        previous = Some((pos, check));
+    }
+    false
 }
 
 /// Why a bookmark could not be opened for a stream.
@@ -658,6 +694,8 @@ pub struct BookmarkFile {
     keys_in_file: usize,
     /// The archive timestamp of the last commit.
     committed: u32,
+    /// See [`BookmarkFile::started_here`].
+    started_here: bool,
     /// A reusable buffer for the text of a save.
     text: String,
 }
@@ -700,6 +738,7 @@ impl BookmarkFile {
             })?,
             _ => None,
         };
+        let started_here = existing.is_none();
         let bookmark = match existing {
             None => Bookmark {
                 start: Some(start),
@@ -746,6 +785,7 @@ impl BookmarkFile {
                 check,
                 keys_in_file: bookmark.keys.len(),
                 committed: bookmark.archive_timestamp,
+                started_here,
                 text: String::new(),
             },
             bookmark,
@@ -765,6 +805,13 @@ impl BookmarkFile {
     /// The archive timestamp of the last save.
     pub fn committed(&self) -> u32 {
         self.committed
+    }
+
+    /// Whether this open wrote the start point itself (no bookmark was there, or it was
+    /// replaced): a stream asked to start "now" asks the server for "now" only then. A start
+    /// read from the file was asked for by an earlier process, however recently.
+    pub fn started_here(&self) -> bool {
+        self.started_here
     }
 
     /// Keys the file holds (for [`Save::new`]).
@@ -905,9 +952,9 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     sync_dir(path)
 }
 
-/// Syncs the directory holding `path`, so that a rename into it is durable. A filesystem that
-/// cannot sync a directory (EINVAL) is left as it is.
-fn sync_dir(path: &Path) -> io::Result<()> {
+/// Syncs the directory holding `path`, so that a rename into it, or a file just created in it,
+/// is durable. A filesystem that cannot sync a directory (EINVAL) is left as it is.
+pub fn sync_dir(path: &Path) -> io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -1176,6 +1223,13 @@ mod tests {
             assert_eq!(b.keys.len(), 8);
             assert_eq!(b.torn_tail, cut - last_save);
         }
+        // A torn last save whose middle is a page of zeros (a power loss), its own commit line
+        // after it: still a torn tail.
+        let mut garbled = text[..last_save].to_owned();
+        garbled.push_str(&"\0".repeat(4096));
+        garbled.push_str(&text[text[..text.len() - 1].rfind("\ncommit").unwrap() + 1..]);
+        let b = Bookmark::from_text(&garbled).unwrap();
+        assert_eq!(b.archive_timestamp, 1_700_000_001);
         // Cut inside the first save: nothing to resume from.
         let first_commit = text.find("\ncommit 0 0 ").unwrap();
         assert!(Bookmark::from_text(&text[..first_commit + 5]).is_err());
@@ -1205,6 +1259,8 @@ mod tests {
             true,
         )
         .unwrap();
+        // Written by this open: a stream asked for "now" asks the server for "now".
+        assert!(file.started_here());
         assert_eq!(
             b.start,
             Some(Start::Now {
@@ -1242,7 +1298,8 @@ mod tests {
             text.contains("another stream") && text.contains("--start 1700000600"),
             "{text}"
         );
-        // Its own stream resumes it, the start kept.
+        // Its own stream resumes it, the start kept, and not as its own (a restart within the
+        // same second must not ask for "now" again).
         let (_f, b) = BookmarkFile::open(&path, owner(), Start::Genesis, true).unwrap();
         assert_eq!(b.archive_timestamp, 1_700_000_600);
         assert_eq!(b.keys, vec![(1_700_000_600, 9)]);
@@ -1252,6 +1309,7 @@ mod tests {
                 asked_at: 1_700_000_500
             })
         );
+        assert!(!_f.started_here());
         drop(_f);
         // An explicit start replaces it, whoever it was for.
         let (_f, b) = BookmarkFile::open(&path, other, Start::At(5), false).unwrap();

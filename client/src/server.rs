@@ -199,6 +199,9 @@ pub struct ServeConfig {
     /// archive timestamps one capture span later (metadata only the first time): a long or
     /// endless stream for soak tests and measurements.
     pub repeat: u32,
+    /// Called with a line of text for each refused TLS handshake (who, and why), e.g. to
+    /// print it; `None`: only counted.
+    pub log: Option<fn(&str)>,
 }
 
 impl ServeConfig {
@@ -212,6 +215,7 @@ impl ServeConfig {
             request_timeout: Duration::from_secs(30),
             faults: Vec::new(),
             repeat: 1,
+            log: None,
         }
     }
 }
@@ -296,7 +300,7 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch
         tokio::select! {
             _ = stop.changed() => break,
             accepted = listener.accept() => {
-                let Ok((tcp, _peer)) = accepted else { continue };
+                let Ok((tcp, peer)) = accepted else { continue };
                 let _ = tcp.set_nodelay(true);
                 let shared = shared.clone();
                 let stop = stop.clone();
@@ -304,7 +308,7 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch
                     let mut stop = stop;
                     tokio::select! {
                         _ = stop.changed() => {}
-                        _ = connection(tcp, shared) => {}
+                        _ = connection(tcp, peer, shared) => {}
                     }
                 });
             }
@@ -339,15 +343,18 @@ enum Ending {
 /// has received and not yet read: the records, the Error message).
 const LINGER: Duration = Duration::from_secs(5);
 
-async fn connection(tcp: tokio::net::TcpStream, shared: Arc<Shared>) {
+async fn connection(tcp: tokio::net::TcpStream, peer: SocketAddr, shared: Arc<Shared>) {
     let tls = match shared.tls.accept(tcp).await {
         Ok(s) => s,
-        Err(_) => {
+        Err(e) => {
             // Client authentication failed (or not TLS): close without a message, as the FMC.
             shared
                 .stats
                 .handshake_failures
                 .fetch_add(1, Ordering::Relaxed);
+            if let Some(log) = shared.config.log {
+                log(&format!("refused a TLS handshake from {peer}: {e}"));
+            }
             return;
         }
     };

@@ -754,6 +754,8 @@ enum Call {
 
 struct RecordingSink {
     calls: Vec<Call>,
+    /// With a file: the sync is left to the bookmark's thread ([`Sink::sync_later`]).
+    later: Option<std::fs::File>,
     bookmark: std::path::PathBuf,
     /// Newest archive timestamp among the records before the last sync.
     synced: u32,
@@ -775,6 +777,21 @@ impl Sink for RecordingSink {
         self.synced = self.newest;
         self.calls.push(Call::Sync);
         Ok(())
+    }
+    fn sync_later(&mut self) -> io::Result<Vec<std::fs::File>> {
+        match &self.later {
+            Some(f) => {
+                // What the bookmark's thread will make durable: the records up to now.
+                let f = f.try_clone()?;
+                self.synced = self.newest;
+                self.calls.push(Call::Sync);
+                Ok(vec![f])
+            }
+            None => {
+                self.sync()?;
+                Ok(Vec::new())
+            }
+        }
     }
     fn event(&mut self, e: &StreamEvent) {
         match *e {
@@ -799,14 +816,22 @@ impl Sink for RecordingSink {
 /// the middle of a bundle.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn output_then_bookmark_then_acknowledgements_in_this_order() {
+    order_of_durability(false).await;
+    // The same when the sink leaves the fdatasync of its file to the bookmark's thread.
+    order_of_durability(true).await;
+}
+
+async fn order_of_durability(later: bool) {
     let setup = start(capture(1 << 20, 21), |c| c.bundle_records = 256).await;
-    let (dir, path) = temp_bookmark("order");
+    let (dir, path) = temp_bookmark(if later { "order-later" } else { "order" });
     let mut opts = options(&setup, &setup.pki.client, true);
     opts.bookmark = Some(path.clone());
     opts.bookmark_records = 100;
     opts.bookmark_interval = Duration::from_secs(60);
+    let later = later.then(|| std::fs::File::create(dir.join("output")).unwrap());
     let mut sink = RecordingSink {
         calls: Vec::new(),
+        later,
         bookmark: path.clone(),
         synced: 0,
         newest: 0,
