@@ -42,21 +42,20 @@ fn certs_serve_doctor_stream_and_resume() {
         c
     };
 
-    let expected = served_records("512K");
+    let expected = served_events("512K");
 
     // First run: everything, through the server's one connection drop (at 300 records).
     let jsonl = dir.join("out.jsonl");
     let bookmark = dir.join("bookmark");
     let raw = dir.join("raw.bin");
-    let run = client(&["stream", "--start", "genesis"])
-        .args(["--max-records", &expected.to_string(), "--render", "--out"])
+    let mut cmd = client(&["stream", "--start", "genesis"]);
+    cmd.args(["--render", "--out"])
         .arg(&jsonl)
         .arg("--bookmark")
         .arg(&bookmark)
         .arg("--raw")
-        .arg(&raw)
-        .output()
-        .unwrap();
+        .arg(&raw);
+    let run = stream_until_complete(cmd, &jsonl, &expected);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "{stderr}");
     assert!(stderr.contains("session ended"), "{stderr}");
@@ -135,7 +134,7 @@ fn certs_serve_doctor_stream_and_resume() {
 #[test]
 fn stream_direct_writes_what_the_ordinary_output_writes() {
     let (dir, pki) = tempdir_with_pki("direct");
-    let expected = served_records("3M");
+    let expected = served_events("3M");
     // 5,000 bytes that end in the middle of a line (as a stream killed during a write leaves
     // a file): one whole 4 KiB block and a partial one. Both outputs add a line break first.
     let head = format!("{{\"before\":\"{}\"}}\n{{\"cut", "x".repeat(4981));
@@ -148,10 +147,11 @@ fn stream_direct_writes_what_the_ordinary_output_writes() {
         let jsonl = dir.join(format!("out-{direct}.jsonl"));
         std::fs::write(&jsonl, &head).unwrap();
         let bookmark = dir.join(format!("bookmark-{direct}"));
-        let run = stream_to(&pki, port, &jsonl, &bookmark, direct)
-            .args(["--max-records", &expected.to_string()])
-            .output()
-            .unwrap();
+        let run = stream_until_complete(
+            stream_to(&pki, port, &jsonl, &bookmark, direct),
+            &jsonl,
+            &expected,
+        );
         let stderr = String::from_utf8_lossy(&run.stderr);
         assert!(run.status.success(), "{stderr}");
         assert!(stderr.contains("session ended"), "{stderr}");

@@ -206,3 +206,55 @@ pub fn file_events(bytes: &[u8]) -> (HashMap<String, u32>, Vec<(usize, String)>)
     }
     (events, bad)
 }
+
+/// Runs `cmd` (a `stream` into `out`) until `out` holds as many different events as
+/// `expected` (with `--render` their keys carry names, so the count is compared), then stops it
+/// with SIGTERM (at most 60 s); returns its output. A stop at a record count would depend on
+/// how many metadata records the sessions sent again.
+#[cfg(unix)]
+pub fn stream_until_complete(
+    mut cmd: Command,
+    out: &Path,
+    expected: &HashMap<String, u32>,
+) -> std::process::Output {
+    let child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut at = 0usize;
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    loop {
+        let bytes = std::fs::read(out).unwrap_or_default();
+        let whole = bytes[at.min(bytes.len())..]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(at, |i| at + i + 1);
+        if whole > at {
+            for line in bytes[at..whole].split(|&b| b == b'\n') {
+                if let Some(k) = serde_json::from_slice::<serde_json::Value>(line)
+                    .ok()
+                    .and_then(|_| event_key(line))
+                {
+                    *seen.entry(k).or_insert(0) += 1;
+                }
+            }
+            at = whole;
+        }
+        if seen.len() >= expected.len() {
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = Command::new("kill").arg(child.id().to_string()).status();
+            let o = child.wait_with_output().unwrap();
+            panic!(
+                "not every event arrived in 60 s: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = Command::new("kill").arg(child.id().to_string()).status();
+    child.wait_with_output().unwrap()
+}
