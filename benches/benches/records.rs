@@ -269,7 +269,7 @@ fn bench(c: &mut Criterion) {
         g.bench_function(id, |b| {
             b.iter(|| {
                 out.clear();
-                let summary = estreamer_cli::decode::decode_stream(
+                let summary = estreamer_json::decode::decode_stream(
                     black_box(&conn_stream.bytes[..]),
                     &mut out,
                     DecodeOptions::default(),
@@ -420,7 +420,7 @@ fn bench(c: &mut Criterion) {
         g.bench_function(id, |b| {
             b.iter(|| {
                 out.clear();
-                let summary = estreamer_cli::decode::decode_stream(
+                let summary = estreamer_json::decode::decode_stream(
                     black_box(&s.bytes[..]),
                     &mut out,
                     DecodeOptions::default(),
@@ -448,13 +448,13 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 let mut sink = CountingSink(0);
                 let summary = if threads == 1 {
-                    estreamer_cli::decode::decode_stream(
+                    estreamer_json::decode::decode_stream(
                         black_box(&s.bytes[..]),
                         &mut sink,
                         DecodeOptions::default(),
                     )
                 } else {
-                    estreamer_cli::decode::decode_stream_parallel(
+                    estreamer_json::decode::decode_stream_parallel(
                         black_box(&s.bytes[..]),
                         &mut sink,
                         DecodeOptions::default(),

@@ -150,7 +150,7 @@ fn main() {
                 }
                 "json" => {
                     json.clear();
-                    let s = estreamer_cli::decode::decode_stream(
+                    let s = estreamer_json::decode::decode_stream(
                         black_box(&small.bytes[..]),
                         &mut *json,
                         DecodeOptions::default(),

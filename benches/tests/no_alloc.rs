@@ -339,7 +339,7 @@ fn json_lines_allocate_nothing_per_record() {
     let s = stream();
     let mut out = Vec::with_capacity(s.bytes.len() * 8);
     let (summary, allocs, _) = counted(|| {
-        estreamer_cli::decode::decode_stream(&s.bytes[..], &mut out, DecodeOptions::default())
+        estreamer_json::decode::decode_stream(&s.bytes[..], &mut out, DecodeOptions::default())
     });
     let summary = summary.unwrap();
     assert!(summary.records > 7000, "{summary:?}");

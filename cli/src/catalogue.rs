@@ -195,19 +195,22 @@ pub fn text(rows: &[Row]) -> String {
     s
 }
 
-/// The table as JSON Lines, one object per record type.
+/// The table as JSON Lines, one object per record type (keys in alphabetical order).
 pub fn json_lines(rows: &[Row]) -> String {
-    let mut s = String::new();
+    let mut out = estreamer_json::Out::default();
     for r in rows {
-        let v = serde_json::json!({
-            "record_type": r.record_type,
-            "name": r.name,
-            "body": r.shape,
-            "layouts": r.layouts,
-            "status": r.status,
-            "vectors": r.vectors,
-        });
-        let _ = writeln!(s, "{v}");
+        let mut o = estreamer_json::Obj::new(&mut out);
+        o.str("body", r.shape)
+            .str_array("layouts", r.layouts.iter().map(String::as_str))
+            .str("name", &r.name)
+            .u64("record_type", r.record_type.into())
+            .str("status", r.status)
+            .obj("vectors", |v| {
+                for (layout, files) in &r.vectors {
+                    v.str_array(layout, files.iter().map(String::as_str));
+                }
+            });
+        o.finish();
     }
-    s
+    String::from_utf8_lossy(out.filled()).into_owned()
 }

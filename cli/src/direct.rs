@@ -45,7 +45,7 @@
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 #[cfg(not(target_os = "linux"))]
-use {crate::decode::Renderer, std::path::Path};
+use {estreamer_json::Renderer, std::path::Path};
 
 /// True when `file` is a regular file whose last byte is not a line break: a stream killed
 /// during a write left its last line cut short. The next record must then start with a line
@@ -84,8 +84,8 @@ mod linux {
     use std::thread::JoinHandle;
 
     use super::{ALIGN, CHUNK};
-    use crate::decode::Renderer;
-    use crate::json::Out;
+    use estreamer_json::Out;
+    use estreamer_json::Renderer;
 
     /// Room beyond [`CHUNK`] in each buffer, so that the record that crosses it does not make the
     /// buffer grow (a larger record still can: the buffer then grows, keeping its alignment).
@@ -567,7 +567,7 @@ mod tests {
 
     use super::linux::{Placement, Plan};
     use super::{ALIGN, CHUNK, DirectFile};
-    use crate::decode::Renderer;
+    use estreamer_json::Renderer;
 
     fn temp(name: &str) -> PathBuf {
         let d =

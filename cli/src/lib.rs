@@ -3,11 +3,9 @@
 
 pub mod cache;
 pub mod catalogue;
-pub mod decode;
 #[cfg(feature = "net")]
 pub mod direct;
 pub mod interrupt;
-pub mod json;
 #[cfg(feature = "net")]
 pub mod net;
 pub mod request;

@@ -6,9 +6,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use estreamer_cli::{decode, request};
+use estreamer_cli::request;
 use estreamer_codec::metadata::Metadata;
 use estreamer_codec::{DecodeOptions, HeaderMode, InitialTimestamp, RequestFlags};
+use estreamer_json::decode;
 
 #[derive(Parser)]
 #[command(

@@ -17,8 +17,8 @@ use estreamer_client::connect::{BadRecord, RecordRef, Sink, StreamEvent};
 use estreamer_codec::HeaderMode;
 use estreamer_codec::metadata::Metadata;
 
-use crate::decode::Renderer;
 use crate::direct::DirectFile;
+use estreamer_json::Renderer;
 
 /// Flush the JSON buffer to the output when it grows past this.
 const FLUSH_AT: usize = 1 << 20;

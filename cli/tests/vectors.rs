@@ -6,9 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
-use estreamer_cli::decode::decode_stream_rendered;
 use estreamer_codec::metadata::Metadata;
 use estreamer_codec::{DecodeOptions, HeaderMode};
+use estreamer_json::decode::decode_stream_rendered;
 use serde_json::Value;
 
 struct Vector {
@@ -361,7 +361,7 @@ fn parallel_decode_writes_the_same_bytes() {
             };
             for &(threads, batch) in configs {
                 let mut par = Vec::new();
-                let s2 = estreamer_cli::decode::decode_stream_parallel_batched(
+                let s2 = estreamer_json::decode::decode_stream_parallel_batched(
                     bytes, &mut par, opts, threads, batch,
                 )
                 .unwrap();
@@ -387,8 +387,8 @@ fn parallel_decode_writes_the_same_bytes() {
 /// standard-header renderer writes an error object for an extended record).
 #[test]
 fn event_data_pending_writes_what_the_message_path_writes() {
-    use estreamer_cli::decode::Renderer;
     use estreamer_codec::{Body, Message, Messages};
+    use estreamer_json::decode::Renderer;
 
     fn one(render: bool, mode: HeaderMode, f: impl FnOnce(&mut Renderer<'_>)) -> Vec<u8> {
         let mut md = Metadata::new();

@@ -242,31 +242,18 @@ impl Report {
     /// `{"ok":bool,"checks":[{"id","title","status","detail","fix"}]}`, `status` one of
     /// `pass`, `warn`, `fail`, `skipped` and `fix` a string or `null`.
     pub fn to_json(&self) -> String {
-        let mut out = String::with_capacity(256 * (self.checks.len() + 1));
-        out.push_str("{\"ok\":");
-        out.push_str(if self.ok() { "true" } else { "false" });
-        out.push_str(",\"checks\":[");
-        for (i, c) in self.checks.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str("{\"id\":");
-            json_string(&mut out, c.id);
-            out.push_str(",\"title\":");
-            json_string(&mut out, &c.title);
-            out.push_str(",\"status\":");
-            json_string(&mut out, c.status.as_str());
-            out.push_str(",\"detail\":");
-            json_string(&mut out, &c.detail);
-            out.push_str(",\"fix\":");
-            match &c.fix {
-                Some(fix) => json_string(&mut out, fix),
-                None => out.push_str("null"),
-            }
-            out.push('}');
-        }
-        out.push_str("]}");
-        out
+        let mut out = estreamer_json::Out::default();
+        let mut o = estreamer_json::Obj::new(&mut out);
+        o.bool("ok", self.ok())
+            .obj_array("checks", &self.checks, |o, c| {
+                o.str("id", c.id)
+                    .str("title", &c.title)
+                    .str("status", c.status.as_str())
+                    .str("detail", &c.detail)
+                    .opt_str("fix", c.fix.as_deref());
+            });
+        o.finish();
+        String::from_utf8_lossy(out.filled()).trim_end().to_owned()
     }
 
     /// The report as a checklist: `[PASS] title: detail` per check, the fix on the next line
@@ -295,25 +282,6 @@ impl Report {
         }
         out
     }
-}
-
-/// Appends `s` as a JSON string literal.
-fn json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for ch in s.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 /// Runs every check against `opts.server` and returns the report. Never panics and never
@@ -1477,10 +1445,20 @@ mod tests {
     }
 
     #[test]
-    fn json_escapes() {
-        let mut s = String::new();
-        json_string(&mut s, "a\"b\\c\nd\u{1}é");
-        assert_eq!(s, "\"a\\\"b\\\\c\\nd\\u0001é\"");
+    fn json_report_escapes_and_nulls() {
+        let report = Report {
+            checks: vec![
+                Check::pass("dns", "a\"b\\c\nd\u{1}é"),
+                Check::fail("tcp", "refused", "start it"),
+            ],
+        };
+        assert_eq!(
+            report.to_json(),
+            "{\"ok\":false,\"checks\":[{\"id\":\"dns\",\"title\":\"Server name resolves\",\
+             \"status\":\"pass\",\"detail\":\"a\\\"b\\\\c\\nd\\u0001é\",\"fix\":null},\
+             {\"id\":\"tcp\",\"title\":\"TCP connection\",\"status\":\"fail\",\
+             \"detail\":\"refused\",\"fix\":\"start it\"}]}"
+        );
     }
 
     #[test]

@@ -821,6 +821,14 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// `true` or `false`.
+    pub fn bool(&mut self, k: &str, v: bool) -> &mut Self {
+        self.key(k);
+        self.out
+            .extend_from_slice(if v { b"true".as_slice() } else { b"false" });
+        self
+    }
+
     /// JSON null.
     pub fn null(&mut self, k: &str) -> &mut Self {
         self.key(k);

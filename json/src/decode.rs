@@ -14,7 +14,7 @@ use estreamer_codec::{
     RecordHeaderForm, RecordType, RequestFlags,
 };
 
-use crate::json::{Key, Obj, Out, Run};
+use crate::out::{Key, Obj, Out, Run};
 
 /// A prepared key for a fixed name (a static, built at compile time).
 macro_rules! k {
@@ -1489,7 +1489,7 @@ fn rendered_fields(o: &mut Obj<'_>, r: &estreamer_codec::metadata::Rendered<'_>)
         Some(sig) => {
             // `gid:sid:rev` (the signature's `Display`) on the stack, not into a `String`.
             let mut text = [0u8; 64];
-            let n = crate::json::colon_triple(&mut text, sig.generator_id, sig.sid, sig.revision);
+            let n = crate::out::colon_triple(&mut text, sig.generator_id, sig.sid, sig.revision);
             let rendered = std::str::from_utf8(text.get(..n).unwrap_or_default()).unwrap_or("");
             o.u64_k(k!("sid"), sig.sid.into())
                 .u64_k(k!("rev"), sig.revision.into())
