@@ -11,14 +11,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use clap::Args;
-use estreamer_client::certs::{self, P12Encryption, PkiOptions};
 use estreamer_client::connect::{self, Backoff, StreamOptions};
 use estreamer_client::identity::{Identity, PasswordSource};
-use estreamer_client::server::{self, Capture, Fault, ServeConfig};
 use estreamer_client::session::SessionConfig;
 use estreamer_client::tls::{self, ServerVerification};
 use estreamer_codec::metadata::Metadata;
 use estreamer_codec::{EventCode, EventTypeRequest, InitialTimestamp, RequestFlags};
+use estreamer_testkit::certs::{self, P12Encryption, PkiOptions};
+use estreamer_testkit::server::{self, Capture, Fault, ServeConfig};
 use zeroize::Zeroizing;
 
 use estreamer_client::lock::Lock;
@@ -48,23 +48,29 @@ pub struct IdentityArgs {
 }
 
 impl IdentityArgs {
-    /// The password source these arguments name.
-    pub fn password_source(&self) -> PasswordSource {
+    /// The password source these arguments name: the file, else the variable when it is set,
+    /// else `None` (ask on the terminal).
+    pub fn password_source(&self) -> Option<PasswordSource> {
         if let Some(f) = &self.password_file {
-            PasswordSource::File(f.clone())
+            Some(PasswordSource::File(f.clone()))
         } else if std::env::var_os(&self.password_env).is_some() {
-            PasswordSource::Env(self.password_env.clone())
+            Some(PasswordSource::Env(self.password_env.clone()))
         } else {
-            PasswordSource::Prompt
+            None
+        }
+    }
+
+    /// Reads the password: from its source, or asked on the terminal without echo.
+    pub fn password(&self) -> Result<Zeroizing<String>, String> {
+        match self.password_source() {
+            Some(source) => source.read().map_err(|e| format!("PKCS#12 password: {e}")),
+            None => prompt_password(&self.password_env),
         }
     }
 
     /// Reads the password and opens the PKCS#12.
     pub fn load(&self) -> Result<(Identity, Zeroizing<String>), String> {
-        let password = self
-            .password_source()
-            .read()
-            .map_err(|e| format!("PKCS#12 password: {e}"))?;
+        let password = self.password()?;
         let id = Identity::load(&self.pkcs12, &password).map_err(|e| e.to_string())?;
         Ok((id, password))
     }
@@ -77,6 +83,19 @@ impl IdentityArgs {
             ServerVerification::CaFromPkcs12
         }
     }
+}
+
+/// Asks for the PKCS#12 password on the terminal, without echo (never written anywhere).
+fn prompt_password(env: &str) -> Result<Zeroizing<String>, String> {
+    if !io::stdin().is_terminal() {
+        return Err(format!(
+            "PKCS#12 password: cannot prompt for it: standard input is not a terminal; use \
+             --password-file FILE or set {env}"
+        ));
+    }
+    rpassword::prompt_password("PKCS#12 password: ")
+        .map(Zeroizing::new)
+        .map_err(|e| format!("PKCS#12 password: cannot read it from the terminal: {e}"))
 }
 
 /// `host` or `host:port` with the default port added.
@@ -1113,11 +1132,7 @@ pub struct DoctorArgs {
 /// otherwise.
 pub fn doctor(args: DoctorArgs) -> Result<ExitCode, String> {
     use estreamer_client::doctor;
-    let password = args
-        .identity
-        .password_source()
-        .read()
-        .map_err(|e| format!("PKCS#12 password: {e}"))?;
+    let password = args.identity.password()?;
     let mut opts =
         doctor::DoctorOptions::new(args.server.clone(), args.identity.pkcs12.clone(), password);
     opts.verification = args.identity.verification();

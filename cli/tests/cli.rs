@@ -332,3 +332,24 @@ fn decode_threads_stop_on_a_closed_pipe() {
     );
     assert!(first.starts_with(b"{\"offset\":0,"));
 }
+
+/// Without --password-file or the password variable, stream asks on the terminal; with no
+/// terminal it says what to use instead (exit status 2).
+#[cfg(feature = "net")]
+#[test]
+fn no_password_and_no_terminal_says_what_to_use_instead() {
+    let out = Command::new(env!("CARGO_BIN_EXE_estreamer"))
+        .args(["stream", "--server", "127.0.0.1:1", "--pkcs12"])
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../testdata/pki/client-aes.p12"
+        ))
+        .env_remove("ESTREAMER_PKCS12_PASSWORD")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let message = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{message}");
+    assert!(message.contains("--password-file"), "{message}");
+    assert!(message.contains("ESTREAMER_PKCS12_PASSWORD"), "{message}");
+}

@@ -1,7 +1,7 @@
 //! "Nothing lost, nothing doubled", tried as a hostile tester would, with the real binaries
 //! on loopback: `estreamer stream` killed (SIGKILL, SIGTERM, SIGINT) at random points and
 //! restarted, two streams on the same files, bookmarks cut short or of another stream, a TLS
-//! man-in-the-middle ([`estreamer_client::mitm`]) that damages the server's stream, stalls
+//! man-in-the-middle ([`estreamer_testkit::mitm`]) that damages the server's stream, stalls
 //! and trickles it, certificates from an expired CA, and the exit status of each failure.
 
 #![cfg(all(unix, feature = "net"))]
@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
-use estreamer_client::mitm::{self, MitmConfig, MitmFault};
+use estreamer_testkit::mitm::{self, MitmConfig, MitmFault};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
@@ -758,7 +758,7 @@ fn a_stall_or_a_trickle_mid_message_is_timed_out_and_resumed() {
 /// such a server, the server such a client.
 #[test]
 fn an_expired_ca_is_refused_by_stream_and_by_serve() {
-    use estreamer_client::certs::{self, PkiOptions};
+    use estreamer_testkit::certs::{self, PkiOptions};
     let dir = tempdir("expiredca");
     let expired = dir.join("expired");
     let opts = PkiOptions {

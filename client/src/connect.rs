@@ -44,9 +44,10 @@ use std::time::{Duration, Instant};
 use estreamer_codec::{
     Body, Bundle, DecodeError, EventData, HeaderMode, InitialTimestamp, Message, RequestFlags,
 };
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
+use crate::pump;
 use crate::resume::{
     Bookmark, BookmarkError, BookmarkFile, DedupWindow, Owner, RecordKey, Save, Start, Verdict,
     record_key_in,
@@ -789,9 +790,6 @@ async fn one_session<S: Sink>(
     {
         return Ok(session.closed_by_peer());
     }
-    // The plaintext is read straight into the session's decoder (no copy through a buffer of
-    // our own), at most this much per read.
-    const READ_CHUNK: usize = 256 * 1024;
     let mut last_byte = tokio::time::Instant::now();
     // The message that is only partly here: its stream offset and when its first byte came.
     let mut partial: Option<(usize, tokio::time::Instant)> = None;
@@ -815,13 +813,16 @@ async fn one_session<S: Sink>(
                 (wake, why) = (at, Wake::Save);
             }
         }
-        let room = session.receive_room(READ_CHUNK);
-        let n = match tokio::time::timeout_at(wake, rd.read(&mut *room)).await {
-            Err(_) if why == Wake::Save => {
+        let raw = |bytes: &[u8]| sink.raw(bytes);
+        let n = match pump::read(&mut rd, &mut session, wake, raw)
+            .await
+            .map_err(SessionFailure::Io)?
+        {
+            pump::Read::Timeout if why == Wake::Save => {
                 resume.save_if_due(sink).map_err(SessionFailure::Io)?;
                 continue;
             }
-            Err(_) => {
+            pump::Read::Timeout => {
                 let text = match why {
                     Wake::Stall => format!(
                         "no byte from the server for {:?} in the middle of a message",
@@ -837,18 +838,15 @@ async fn one_session<S: Sink>(
                 let _ = write_out(&mut wr, &mut session, sink, &mut acked).await;
                 return Ok(CloseReason::ClientError { code: -1, text });
             }
-            Ok(Ok(0)) | Ok(Err(_)) => {
+            pump::Read::Closed(_) => {
                 // The peer closed (TLS close_notify, TCP FIN or reset).
                 let reason = session.closed_by_peer();
                 return Ok(reason);
             }
-            Ok(Ok(n)) => n,
+            pump::Read::Bytes(n) => n,
         };
         last_byte = tokio::time::Instant::now();
         summary.bytes += n as u64;
-        sink.raw(room.get(..n).unwrap_or_default())
-            .map_err(SessionFailure::Io)?;
-        session.received(n);
         // Every complete message out (the room only ever follows a drained buffer).
         let fatal = match drain(&mut session, sink, resume, summary, mode, session_no) {
             Ok(reason) => reason,
@@ -1022,16 +1020,9 @@ async fn write_out<W: AsyncWriteExt + Unpin, S: Sink>(
     sink: &mut S,
     acked: &mut u64,
 ) -> io::Result<()> {
-    let n = session.transmit().len();
-    if n > 0 {
-        wr.write_all(session.transmit()).await?;
-        wr.flush().await?;
-        session.sent(n);
-        let acks = session.stats().acks - *acked;
-        if acks > 0 {
-            *acked += acks;
-            sink.event(&StreamEvent::Acknowledged { acks });
-        }
+    let acks = pump::write(wr, session, acked).await?;
+    if acks > 0 {
+        sink.event(&StreamEvent::Acknowledged { acks });
     }
     Ok(())
 }

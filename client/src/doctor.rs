@@ -37,13 +37,14 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use estreamer_codec::{Body, HeaderMode, InitialTimestamp, RequestFlags};
 use rustls::{AlertDescription, CertificateError};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 use zeroize::Zeroizing;
 
 use crate::connect::split_host;
 use crate::identity::{CertInfo, Identity, IdentityError, cert_info};
+use crate::pump;
 use crate::session::{CloseReason, ESTREAMER_SERVICE, Event, Session, SessionConfig};
 use crate::tls::{self, ServerVerification, TlsSetupError};
 
@@ -1159,26 +1160,16 @@ fn drain(session: &mut Session, arrival: &mut Arrival) -> Option<Outcome> {
     }
 }
 
-/// Writes what the session queued.
-async fn flush(stream: &mut TlsStream, session: &mut Session) -> io::Result<()> {
-    let n = session.transmit().len();
-    if n > 0 {
-        stream.write_all(session.transmit()).await?;
-        stream.flush().await?;
-        session.sent(n);
-    }
-    Ok(())
-}
-
 /// Sends the request and reads until the first message (after Streaming Information in
-/// extended mode) or the deadline.
+/// extended mode) or the deadline, through the transport's own pump.
 async fn exchange(
     stream: &mut TlsStream,
     session: &mut Session,
     arrival: &mut Arrival,
     timeout: Duration,
 ) -> Outcome {
-    let deadline = Instant::now() + timeout;
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut acked = 0;
     let closed = |session: &mut Session, e: Option<&io::Error>| {
         let reason = session.closed_by_peer();
         let note = e.map(|e| match rustls_error(e) {
@@ -1187,33 +1178,24 @@ async fn exchange(
         });
         Outcome::Closed(reason, note)
     };
-    if let Err(e) = flush(stream, session).await {
+    if let Err(e) = pump::write(stream, session, &mut acked).await {
         return closed(session, Some(&e));
     }
-    let mut buf = vec![0u8; 64 * 1024];
     loop {
-        let n = match tokio::time::timeout_at(deadline, stream.read(&mut buf)).await {
-            Err(_) => return Outcome::TimedOut,
-            Ok(Ok(0)) => return closed(session, None),
-            Ok(Err(e)) => return closed(session, Some(&e)),
-            Ok(Ok(n)) => n,
-        };
-        let mut rest = buf.get(..n).unwrap_or_default();
-        loop {
-            let taken = session.receive(rest);
-            rest = rest.get(taken..).unwrap_or_default();
-            if let Some(outcome) = drain(session, arrival) {
-                // Best effort: acknowledge or answer what arrived before leaving.
-                let _ = session.poll();
-                let _ = flush(stream, session).await;
-                return outcome;
-            }
-            if rest.is_empty() {
-                break;
-            }
+        match pump::read(stream, session, deadline, |_| Ok(())).await {
+            Ok(pump::Read::Bytes(_)) => {}
+            Ok(pump::Read::Timeout) => return Outcome::TimedOut,
+            Ok(pump::Read::Closed(e)) => return closed(session, e.as_ref()),
+            Err(e) => return closed(session, Some(&e)),
+        }
+        if let Some(outcome) = drain(session, arrival) {
+            // Best effort: acknowledge or answer what arrived before leaving.
+            let _ = session.poll();
+            let _ = pump::write(stream, session, &mut acked).await;
+            return outcome;
         }
         // The Streaming Request answering Streaming Information.
-        if let Err(e) = flush(stream, session).await {
+        if let Err(e) = pump::write(stream, session, &mut acked).await {
             return closed(session, Some(&e));
         }
     }
@@ -1404,24 +1386,18 @@ fn now_unix() -> i64 {
 
 /// `2025-01-31 12:00:00 UTC`.
 fn format_unix(t: i64) -> String {
-    let days = t.div_euclid(86_400);
-    let secs = t.rem_euclid(86_400);
-    // Civil date from days since 1970-01-01 (proleptic Gregorian calendar).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
+    match time::OffsetDateTime::from_unix_timestamp(t) {
+        Ok(d) => format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
+            d.year(),
+            u8::from(d.month()),
+            d.day(),
+            d.hour(),
+            d.minute(),
+            d.second()
+        ),
+        Err(_) => format!("{t} (UNIX seconds, out of the calendar's range)"),
+    }
 }
 
 fn format_duration(d: Duration) -> String {

@@ -12,7 +12,7 @@
 //! FMC writes the client's IP address into the Subject CN, and the server checks it).
 
 use std::fmt;
-use std::io::{self, IsTerminal};
+use std::io;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
@@ -506,8 +506,6 @@ pub enum PasswordSource {
     File(PathBuf),
     /// An environment variable holding the password (for example `ESTREAMER_PKCS12_PASSWORD`).
     Env(String),
-    /// Ask on the terminal, without echo.
-    Prompt,
     /// The password itself.
     Literal(Zeroizing<String>),
 }
@@ -517,7 +515,6 @@ impl fmt::Debug for PasswordSource {
         match self {
             PasswordSource::File(path) => f.debug_tuple("File").field(path).finish(),
             PasswordSource::Env(name) => f.debug_tuple("Env").field(name).finish(),
-            PasswordSource::Prompt => f.write_str("Prompt"),
             PasswordSource::Literal(_) => f.write_str("Literal(<redacted>)"),
         }
     }
@@ -527,9 +524,9 @@ impl PasswordSource {
     /// Reads the password. Nothing is written anywhere; the returned string is zeroized when
     /// dropped.
     ///
-    /// Errors: the file cannot be read or is not UTF-8; the variable is unset or not UTF-8;
-    /// for [`PasswordSource::Prompt`], standard input is not a terminal or the terminal cannot
-    /// be read.
+    /// Errors: the file cannot be read or is not UTF-8; the variable is unset or not UTF-8. (A
+    /// prompt on the terminal is the command's business: `estreamer` asks when neither is
+    /// given.)
     pub fn read(&self) -> io::Result<Zeroizing<String>> {
         match self {
             PasswordSource::File(path) => read_password_file(path),
@@ -544,15 +541,6 @@ impl PasswordSource {
                     format!("the environment variable {name} (the PKCS#12 password) is not UTF-8"),
                 )),
             },
-            PasswordSource::Prompt => {
-                if !io::stdin().is_terminal() {
-                    return Err(io::Error::other(
-                        "cannot prompt for the PKCS#12 password: standard input is not a \
-                         terminal; use --password-file FILE or set ESTREAMER_PKCS12_PASSWORD",
-                    ));
-                }
-                rpassword::prompt_password("PKCS#12 password: ").map(Zeroizing::new)
-            }
             PasswordSource::Literal(password) => Ok(password.clone()),
         }
     }

@@ -4,12 +4,12 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use estreamer_client::certs::{self, PkiOptions};
 use estreamer_client::doctor::{self, DoctorOptions, Report, Status};
-use estreamer_client::server::{self, Capture, ServeConfig};
 use estreamer_client::tls::{self, ServerVerification};
 use estreamer_codec::{InitialTimestamp, RequestFlags};
 use estreamer_synth::{SynthConfig, synth};
+use estreamer_testkit::certs::{self, PkiOptions};
+use estreamer_testkit::server::{self, Capture, ServeConfig};
 use zeroize::Zeroizing;
 
 const IDS: [&str; 9] = [

@@ -10,10 +10,10 @@ use std::time::Duration;
 
 use estreamer_client::connect::{self, Backoff, RecordRef, Sink, StreamOptions};
 use estreamer_client::identity::Identity;
-use estreamer_client::server::{self, Capture, ServeConfig};
 use estreamer_client::session::SessionConfig;
 use estreamer_client::tls::{self, ServerVerification};
 use estreamer_codec::InitialTimestamp;
+use estreamer_testkit::server::{self, Capture, ServeConfig};
 
 fn openssl(dir: &Path, args: &[&str]) {
     let out = Command::new("openssl")

@@ -2,13 +2,12 @@
 //! testdata/pki/README.md), hostile bytes, key/certificate mismatches, certificate fields and
 //! password sources.
 
-use std::io::IsTerminal;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use estreamer_client::certs::{self, PkiOptions};
 use estreamer_client::identity::{Identity, IdentityError, PasswordSource, cert_info};
+use estreamer_testkit::certs::{self, PkiOptions};
 use p12_keystore::{
     Certificate, EncryptionAlgorithm, KeyStore, KeyStoreEntry, MacAlgorithm, PrivateKey,
     PrivateKeyChain,
@@ -501,18 +500,6 @@ fn password_from_the_environment_and_literal() {
     let literal = PasswordSource::Literal(Zeroizing::new("estreamer".to_owned()));
     assert_eq!(literal.read().unwrap().as_str(), "estreamer");
     assert_eq!(format!("{literal:?}"), "Literal(<redacted>)");
-}
-
-#[test]
-fn prompt_without_a_terminal_says_what_to_use_instead() {
-    if std::io::stdin().is_terminal() {
-        eprintln!("note: stdin is a terminal, not testing the non-terminal prompt error");
-        return;
-    }
-    let e = PasswordSource::Prompt.read().unwrap_err();
-    let message = e.to_string();
-    assert!(message.contains("--password-file"), "{message}");
-    assert!(message.contains("ESTREAMER_PKCS12_PASSWORD"), "{message}");
 }
 
 #[test]

@@ -6,14 +6,14 @@ use std::io;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use estreamer_client::certs::{self, PkiOptions};
 use estreamer_client::connect::{self, Backoff, RecordRef, Sink, StreamEvent, StreamOptions};
 use estreamer_client::resume::record_key;
-use estreamer_client::server::{self, Capture, Fault, ServeConfig};
 use estreamer_client::session::{CloseReason, SessionConfig};
 use estreamer_client::tls::{self, ServerVerification};
 use estreamer_codec::{InitialTimestamp, RequestFlags};
 use estreamer_synth::{SynthConfig, synth};
+use estreamer_testkit::certs::{self, PkiOptions};
+use estreamer_testkit::server::{self, Capture, Fault, ServeConfig};
 
 #[derive(Default)]
 struct Seen {

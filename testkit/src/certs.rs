@@ -23,7 +23,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, Serve
 use time::{Duration, OffsetDateTime};
 use zeroize::Zeroizing;
 
-use crate::identity::Identity;
+use estreamer_client::identity::Identity;
 
 /// PBKDF2 / PKCS#12-KDF iterations for encryption and MAC: OpenSSL's default.
 const P12_ITERATIONS: u32 = 2048;

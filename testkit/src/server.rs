@@ -44,7 +44,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 
-use crate::session::ESTREAMER_SERVICE;
+use estreamer_client::session::ESTREAMER_SERVICE;
 
 /// The records a server serves, parsed once from a capture.
 #[derive(Debug, Clone, Default)]

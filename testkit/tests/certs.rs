@@ -9,8 +9,8 @@ use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use estreamer_client::certs::{self, CertsError, P12Encryption, Pki, PkiOptions};
 use estreamer_client::identity::{Identity, IdentityError, PasswordSource, cert_info};
+use estreamer_testkit::certs::{self, CertsError, P12Encryption, Pki, PkiOptions};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::server::WebPkiClientVerifier;

@@ -185,7 +185,7 @@ async fn proxy(tcp: TcpStream, connection: u64, config: &MitmConfig, stats: &Mit
     };
     let _ = up.set_nodelay(true);
     let connector = tokio_rustls::TlsConnector::from(Arc::clone(&config.toward_server));
-    let name = crate::tls::server_name(&config.upstream.ip().to_string());
+    let name = estreamer_client::tls::server_name(&config.upstream.ip().to_string());
     let Ok(server) = connector.connect(name, up).await else {
         return;
     };
