@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use estreamer_benches::{SynthConfig, synth};
-use estreamer_codec::metadata::Metadata;
+use estreamer_codec::names::Metadata;
 use estreamer_codec::{
     Body, ConnectionBlock, DecodeOptions, HeaderMode, IntrusionEvent, Messages, Record, RecordType,
 };

@@ -28,7 +28,7 @@ use std::time::Instant;
 
 use estreamer_benches::{SynthConfig, synth};
 use estreamer_codec::layout::Value;
-use estreamer_codec::metadata::Metadata;
+use estreamer_codec::names::Metadata;
 use estreamer_codec::{
     Body, DecodeOptions, EventData, HeaderMode, IntrusionEvent, Messages, Record, RecordType,
 };

@@ -274,7 +274,7 @@ fn message_reader_allocates_nothing_in_steady_state() {
 #[test]
 fn typed_records_and_rendering_allocate_nothing() {
     use estreamer_codec::Record;
-    use estreamer_codec::metadata::Metadata;
+    use estreamer_codec::names::Metadata;
 
     let s = stream();
     let mut bodies = Vec::new();

@@ -1,11 +1,11 @@
 //! The metadata cache file (`--metadata FILE`): JSON in the format of
-//! [`estreamer_codec::metadata::Snapshot`], written atomically.
+//! [`estreamer_codec::names::Snapshot`], written atomically.
 
 use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-use estreamer_codec::metadata::{Metadata, Snapshot};
+use estreamer_codec::names::{Metadata, Snapshot};
 
 /// Loads the cache; a missing file is an empty cache.
 pub fn load(path: &Path) -> Result<Metadata, String> {

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
-use estreamer_codec::catalogue::{Shape, entries, lookup};
+use estreamer_codec::records::catalogue::{Shape, entries, lookup};
 use estreamer_codec::{Body, DecodeOptions, HeaderMode, Message, Messages, Record, RecordType};
 
 /// One row of the coverage table.

@@ -561,7 +561,7 @@ impl DirectFile {
 mod tests {
     use std::path::PathBuf;
 
-    use estreamer_codec::metadata::Metadata;
+    use estreamer_codec::names::Metadata;
     use estreamer_codec::{DecodeOptions, HeaderMode, Messages};
     use estreamer_synth::{SynthConfig, synth};
 

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use estreamer_cli::request;
-use estreamer_codec::metadata::Metadata;
+use estreamer_codec::names::Metadata;
 use estreamer_codec::{DecodeOptions, HeaderMode, InitialTimestamp, RequestFlags};
 use estreamer_json::decode;
 

@@ -15,7 +15,7 @@ use estreamer_client::connect::{self, Backoff, StreamOptions};
 use estreamer_client::identity::{Identity, PasswordSource};
 use estreamer_client::session::SessionConfig;
 use estreamer_client::tls::{self, ServerVerification};
-use estreamer_codec::metadata::Metadata;
+use estreamer_codec::names::Metadata;
 use estreamer_codec::{EventCode, EventTypeRequest, InitialTimestamp, RequestFlags};
 use estreamer_testkit::certs::{self, P12Encryption, PkiOptions};
 use estreamer_testkit::server::{self, Capture, Fault, ServeConfig};

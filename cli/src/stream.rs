@@ -15,7 +15,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use estreamer_client::connect::{BadRecord, RecordRef, Sink, StreamEvent};
 use estreamer_codec::HeaderMode;
-use estreamer_codec::metadata::Metadata;
+use estreamer_codec::names::Metadata;
 
 use crate::direct::DirectFile;
 use estreamer_json::Renderer;
@@ -412,7 +412,7 @@ mod tests {
     use std::sync::atomic::{AtomicBool, Ordering};
 
     use estreamer_client::connect::Sink;
-    use estreamer_codec::metadata::Metadata;
+    use estreamer_codec::names::Metadata;
     use estreamer_codec::{DecodeOptions, Messages};
     use estreamer_synth::{SynthConfig, synth};
 

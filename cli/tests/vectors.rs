@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use estreamer_codec::metadata::Metadata;
+use estreamer_codec::names::Metadata;
 use estreamer_codec::{DecodeOptions, HeaderMode};
 use estreamer_json::decode::decode_stream_rendered;
 use serde_json::Value;

@@ -11,10 +11,10 @@
 //! [`MAX_NESTING`] levels.
 
 use crate::error::{DecodeError, ErrorKind};
-use crate::message::block_data;
+use crate::frame::block_data;
+use crate::frame::wire::BlockHeader;
 use crate::parse::{header_complete, sat32};
-use crate::text::Text;
-use crate::wire::BlockHeader;
+use crate::values::Text;
 
 /// Deepest block nesting decoded (a record's outer block is depth 1). No source nests deeper
 /// than 4 (connection event > URL list > URL block > string); 16 leaves room and bounds the

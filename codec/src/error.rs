@@ -7,7 +7,8 @@
 //! * [`DecodeError::Invalid`]: these bytes can never decode. The error names what was wrong
 //!   ([`ErrorKind`], which carries the violated bound) and where (`offset`, an absolute byte
 //!   offset from the start of the buffer handed to the decoder, also for errors found inside a
-//!   bundle or a nested structure).
+//!   bundle or a nested structure). An error found inside a record layout also names the
+//!   layout and the field ([`Location`]).
 //!
 //! Both are `Copy`, allocation-free and usable without `std`.
 
@@ -206,12 +207,56 @@ pub enum DecodeError {
         offset: usize,
         /// What is wrong, with the violated bound.
         kind: ErrorKind,
+        /// The layout and field being decoded, when the error is inside a record layout (for
+        /// a nested block, the innermost).
+        location: Option<Location>,
     },
+}
+
+/// Where inside a record layout decoding failed: the layout's and the field's names, as in
+/// [`Layout`](crate::layout::Layout) and the JSON output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Location {
+    /// The layout (`intrusion_event_85`, `rule_message`, ...).
+    pub layout: &'static str,
+    /// The field.
+    pub field: &'static str,
 }
 
 impl DecodeError {
     pub(crate) const fn invalid(offset: usize, kind: ErrorKind) -> Self {
-        DecodeError::Invalid { offset, kind }
+        DecodeError::Invalid {
+            offset,
+            kind,
+            location: None,
+        }
+    }
+
+    /// The error, located in `field` of `layout` unless it already names a (nested, so more
+    /// precise) location.
+    #[cold]
+    pub(crate) fn located(self, layout: &'static str, field: &'static str) -> Self {
+        match self {
+            DecodeError::Invalid {
+                offset,
+                kind,
+                location: None,
+            } => DecodeError::Invalid {
+                offset,
+                kind,
+                location: Some(Location { layout, field }),
+            },
+            other => other,
+        }
+    }
+
+    /// The layout and field of an [`Invalid`](DecodeError::Invalid) error found inside a
+    /// record layout.
+    pub const fn location(&self) -> Option<Location> {
+        match self {
+            DecodeError::Invalid { location, .. } => *location,
+            DecodeError::Incomplete { .. } => None,
+        }
     }
 
     /// The offset of an [`Invalid`](DecodeError::Invalid) error, `None` for `Incomplete`.
@@ -242,7 +287,19 @@ impl fmt::Display for DecodeError {
             DecodeError::Incomplete { needed } => {
                 write!(f, "incomplete input: {needed} more bytes needed")
             }
-            DecodeError::Invalid { offset, kind } => write!(f, "at byte offset {offset}: {kind}"),
+            DecodeError::Invalid {
+                offset,
+                kind,
+                location: None,
+            } => write!(f, "at byte offset {offset}: {kind}"),
+            DecodeError::Invalid {
+                offset,
+                kind,
+                location: Some(Location { layout, field }),
+            } => write!(
+                f,
+                "at byte offset {offset}, field `{field}` of layout `{layout}`: {kind}"
+            ),
         }
     }
 }

@@ -24,14 +24,22 @@
 //! }
 //! ```
 //!
-//! ## Layers
-//! * [`wire`]: the fixed layouts, zerocopy structs used both to parse and to encode.
-//! * [`decode_message`] / [`decode_frame`]: framing, streaming (`Incomplete { needed }`).
-//! * [`Message::decode_body`]: the typed bodies ([`Body`]).
-//! * [`Messages`], [`StreamDecoder`], [`MessageReader`] and (feature `tokio`)
-//!   `tokio_codec::EstreamerCodec`: whole streams.
+//! ## Modules
+//! * [`frame`]: the message header and every message body ([`Body`]): requests, flags
+//!   ([`RequestFlags`], [`VersionResolution`]), Event Data ([`EventData`]), Message Bundles
+//!   ([`Bundle`]), host data, errors; [`frame::wire`] holds the zerocopy fixed headers used both
+//!   to parse and to encode.
+//! * [`block`]: the series-1 and series-2 block header and block lists.
+//! * [`layout`]: the engine every record layout is built with: the field kinds, the walker
+//!   and the encoder behind each layout's typed `View` and `Repr`.
+//! * [`records`]: every record layout by family and the record table: [`Record`], the
+//!   dispatch on record type and block type, the catalogue.
+//! * [`names`] (feature `std`): the metadata cache ([`names::Metadata`]) that joins events with
+//!   rule messages, classifications and the other names.
+//! * [`stream`]: whole streams: [`Messages`] over a slice, [`StreamDecoder`] and
+//!   [`MessageReader`] over a reader, (feature `tokio`) a `tokio_util` codec.
+//! * [`values`]: the value types fields decode to ([`Ip16`], [`Uuid`], [`Text`], ...).
 //! * [`Encode`] and the `encode_*` functions: the other direction (feature `alloc`).
-//! * [`RequestFlags`], [`VersionResolution`]: what to ask for and what will be sent.
 //!
 //! ## Features
 //! * `std` (default): [`StreamDecoder`], [`MessageReader`]; implies `alloc`.
@@ -57,62 +65,48 @@
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
+// `layouts!` and `records_table!`, in scope in every module.
 #[macro_use]
-mod types;
+extern crate estreamer_codec_macros;
+
+#[macro_use]
+pub mod frame;
 #[macro_use]
 pub mod layout;
 pub mod block;
-pub mod catalogue;
 mod error;
-mod flags;
-mod message;
 #[cfg(feature = "std")]
-pub mod metadata;
+pub mod names;
 mod parse;
-mod record;
-pub mod record_types;
 pub mod records;
-pub mod records_discovery;
-pub mod records_metadata;
-mod stream;
-mod text;
-mod values;
-pub mod wire;
-
-#[cfg(feature = "alloc")]
-mod encode;
-
-#[cfg(feature = "tokio")]
-pub mod tokio_codec;
+pub mod stream;
+pub mod values;
 
 #[cfg(feature = "arbitrary")]
-mod arbitrary_impls;
+mod arbitrary;
 
 pub use block::{Block, BlockType1, BlockType2, Blocks};
-pub use error::{DecodeError, EncodeError, ErrorKind};
-pub use flags::{
-    FlagInfo, ParseFlagsError, RequestFlags, Resolved, VersionResolution, VersionSource,
-};
-pub use message::{
+pub use error::{DecodeError, EncodeError, ErrorKind, Location};
+pub use frame::wire::EventTypeRequest;
+pub use frame::{
     Body, Bundle, BundleMessages, DEFAULT_MAX_MESSAGE_LENGTH, DecodeOptions, ESTREAMER_SERVICE_ID,
-    ErrorMessage, EventData, EventStreamRequest, Extension, HeaderMode, HostData, HostDataRequest,
-    Message, RecordHeaderForm, Service, ServiceLengthConvention, Services, StreamingInformation,
-    StreamingRequest, decode_frame, decode_message,
+    ErrorMessage, EventCode, EventData, EventStreamRequest, Extension, FlagInfo, HeaderMode,
+    HostData, HostDataRequest, InitialTimestamp, Message, MessageType, ParseFlagsError,
+    ParseTimestampError, RecordHeaderForm, RecordType, RequestFlags, Resolved, Service,
+    ServiceLengthConvention, Services, StreamingInformation, StreamingRequest, VersionResolution,
+    VersionSource, decode_frame, decode_message,
 };
-pub use record::{
-    ConnectionBlock, ConnectionEvent, Generic, ID_NAME_RECORDS, IntrusionEvent, Record,
-    RecordParts, UUID_NAME_RECORDS,
+pub use records::{
+    ConnectionBlock, ConnectionEvent, FileEvent, Generic, IntrusionEvent, MalwareEvent, Record,
+    RecordParts,
 };
 pub use stream::Messages;
 #[cfg(feature = "std")]
 pub use stream::{MessageReader, ReadError, StreamDecoder};
-pub use text::Text;
-pub use types::{EventCode, InitialTimestamp, MessageType, ParseTimestampError, RecordType};
-pub use values::{Ip16, Mac, Timestamp, Uuid};
-pub use wire::EventTypeRequest;
+pub use values::{Ip16, Mac, Text, Timestamp, Uuid};
 
 #[cfg(feature = "alloc")]
-pub use encode::{
+pub use frame::encode::{
     Encode, HostDataMessage, Null, encode_block, encode_body, encode_bundle, encode_message,
     encode_streaming_information,
 };

@@ -1,5 +1,5 @@
-//! Discovery (RNA), user activity (RUA), VPN and correlation records
-//! (`codec/src/records_discovery.rs`): every layout round-trips bit-exact through its generated
+//! Discovery (RNA), user activity (RUA), VPN and correlation records (the `discovery` and
+//! `user` families of `codec/src/records/`, and the connection chunk): every layout round-trips bit-exact through its generated
 //! `View` and `Repr`, every catalogue row decodes generically (discovery header with and without
 //! the IPv6 address, then each block type it dispatches on), and the cases the sources leave
 //! open behave as documented.
@@ -10,12 +10,40 @@
 
 use std::collections::BTreeSet;
 
-use estreamer_codec::catalogue::{self, Shape};
 use estreamer_codec::layout::{self, Kind, Layout, Nested, Value};
-use estreamer_codec::records_discovery::*;
+use estreamer_codec::records::catalogue::Entry;
+use estreamer_codec::records::catalogue::{self, Shape};
+use estreamer_codec::records::connection::connection_chunk;
+use estreamer_codec::records::discovery::*;
+use estreamer_codec::records::user::{
+    user_information_data_50, user_information_data_60, user_login_information_54,
+    user_update_message_information, vpn_session,
+};
+use estreamer_codec::records::{self as records};
 use estreamer_codec::{
     DecodeError, ErrorKind, Ip16, Mac, Record, RecordParts, RecordType, Text, Uuid,
 };
+
+/// The layouts this file covers: the discovery and user families' (but the discovery event
+/// header, tested with every row, and the user block 57 of the typed user records) and the
+/// connection chunk.
+fn covered_layouts() -> Vec<&'static Layout> {
+    records::discovery::LAYOUTS
+        .iter()
+        .chain(records::user::LAYOUTS)
+        .copied()
+        .filter(|l| l.name != "discovery_header" && l.name != "user")
+        .chain([&connection_chunk::LAYOUT])
+        .collect()
+}
+
+/// The catalogue rows decoded generically through them.
+fn entries() -> Vec<&'static Entry> {
+    let covered = covered_layouts();
+    catalogue::entries()
+        .filter(|e| e.shape.layouts().iter().all(|l| covered.contains(l)))
+        .collect()
+}
 
 /// A field value, written by the test encoder or read back from the codec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -293,16 +321,18 @@ fn every_layout_round_trips_through_its_view_and_repr() {
     );
     // The one layout the macro cannot express (no fields) is covered by the catalogue test.
     names.insert(discovery_header_only::LAYOUT.name);
-    let all: BTreeSet<_> = LAYOUTS.iter().map(|l| l.name).collect();
+    let layouts = covered_layouts();
+    let all: BTreeSet<_> = layouts.iter().map(|l| l.name).collect();
     assert_eq!(
         names, all,
-        "typed round trip and LAYOUTS list different layouts"
+        "typed round trip and the families list different layouts"
     );
-    assert_eq!(all.len(), LAYOUTS.len(), "a layout name is used twice");
+    assert_eq!(all.len(), layouts.len(), "a layout name is used twice");
 }
 
 /// Every layout a row of this module's catalogue can reach (its blocks and, recursively, the
-/// blocks of their lists), plus `vpn_session`, is in `LAYOUTS`, and the other way round.
+/// blocks of their lists), plus `vpn_session`, is in the families' `LAYOUTS`, and the other
+/// way round.
 #[test]
 fn layouts_lists_exactly_the_reachable_layouts() {
     fn reach(l: &'static Layout, seen: &mut BTreeSet<&'static str>) {
@@ -315,15 +345,16 @@ fn layouts_lists_exactly_the_reachable_layouts() {
         }
     }
     let mut seen = BTreeSet::new();
-    for e in ENTRIES {
+    for e in entries() {
         for l in e.shape.layouts() {
             reach(l, &mut seen);
         }
     }
     reach(&vpn_session::LAYOUT, &mut seen);
-    let all: BTreeSet<_> = LAYOUTS.iter().map(|l| l.name).collect();
+    let layouts = covered_layouts();
+    let all: BTreeSet<_> = layouts.iter().map(|l| l.name).collect();
     assert_eq!(seen, all);
-    for l in LAYOUTS {
+    for l in layouts {
         assert_eq!(l.series, layout::Series::One, "{}", l.name);
     }
 }
@@ -334,7 +365,7 @@ fn layouts_lists_exactly_the_reachable_layouts() {
 #[test]
 fn every_catalogue_row_decodes_and_reencodes() {
     let mut checked = 0;
-    for e in ENTRIES {
+    for e in entries() {
         assert_eq!(catalogue::lookup(e.record_type), Some(e));
         let t = RecordType(e.record_type);
         for (i, l) in e.shape.layouts().iter().enumerate() {
@@ -393,7 +424,7 @@ fn every_catalogue_row_decodes_and_reencodes() {
 /// The records of WIRE.md Appendix A this module decodes, and those it leaves raw.
 #[test]
 fn catalogue_rows_are_the_appendix_a_discovery_records() {
-    let rows: Vec<u32> = ENTRIES.iter().map(|e| e.record_type).collect();
+    let rows: Vec<u32> = entries().iter().map(|e| e.record_type).collect();
     let mut want: Vec<u32> = Vec::new();
     want.extend(10..=17);
     want.extend(19..=29);
@@ -410,7 +441,7 @@ fn catalogue_rows_are_the_appendix_a_discovery_records() {
         assert_eq!(r, Record::Unknown(RecordType(t), &body[..]));
     }
     // Record 112 has no discovery header; every other row has one.
-    for e in ENTRIES {
+    for e in entries() {
         assert_eq!(
             e.shape.has_discovery_header(),
             e.record_type != 112,
@@ -491,7 +522,11 @@ fn wrong_item_type_is_an_error_at_the_item() {
             kind: ErrorKind::UnexpectedBlockType {
                 found: 7,
                 expected: 123
-            }
+            },
+            location: Some(estreamer_codec::Location {
+                layout: "host_server_data",
+                field: "web_applications"
+            }),
         }
     );
     // The list itself must be a List (11) or Generic List (31).
@@ -504,7 +539,11 @@ fn wrong_item_type_is_an_error_at_the_item() {
             kind: ErrorKind::UnexpectedBlockType {
                 found: 2,
                 expected: 11
-            }
+            },
+            location: Some(estreamer_codec::Location {
+                layout: "host_server_data",
+                field: "web_applications"
+            }),
         }
     );
 }
@@ -979,7 +1018,7 @@ fn json_keys_are_unique() {
         }
     }
     let mut clashes = Vec::new();
-    for e in ENTRIES {
+    for e in entries() {
         for l in e.shape.layouts() {
             let mut taken: Vec<String> = TOP.iter().map(|k| (*k).to_owned()).collect();
             if l.block_type.is_some() {
@@ -990,7 +1029,7 @@ fn json_keys_are_unique() {
     }
     assert!(clashes.is_empty(), "{clashes:#?}");
     // The shapes only use the discovery header as a prefix.
-    for e in ENTRIES {
+    for e in entries() {
         assert!(matches!(
             e.shape,
             Shape::DiscoveryBlock(_) | Shape::DiscoveryBody(_) | Shape::Block(_)

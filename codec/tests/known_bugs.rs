@@ -99,43 +99,18 @@ const RENDERED_KEYS: &[&str] = &[
     "ssl_flow_status_name",
 ];
 
-/// Every layout whose fields `estreamer decode` writes at the top level of an object.
+/// Every layout whose fields `estreamer decode` writes at the top level of an object: the
+/// main layouts of every record of the table.
 fn top_level_layouts() -> Vec<&'static estreamer_codec::layout::Layout> {
-    use estreamer_codec::records::*;
-    vec![
-        &rule_message::LAYOUT,
-        &rule_message_legacy::LAYOUT,
-        &classification::LAYOUT,
-        &priority::LAYOUT,
-        &intrusion_event_41::LAYOUT,
-        &intrusion_event_60::LAYOUT,
-        &intrusion_event_81::LAYOUT,
-        &intrusion_event_85::LAYOUT,
-        &extra_data::LAYOUT,
-        &extra_data_metadata::LAYOUT,
-        &packet::LAYOUT,
-        &impact_alert::LAYOUT,
-        &uuid_name::LAYOUT,
-        &access_control_rule::LAYOUT,
-        &access_control_policy::LAYOUT,
-        &id_name::LAYOUT,
-        &geolocation::LAYOUT,
-        &ioc_name::LAYOUT,
-        &network_analysis_policy::LAYOUT,
-        &user::LAYOUT,
-        &connection_160::LAYOUT,
-        &connection_163::LAYOUT,
-        &connection_168::LAYOUT,
-        &connection_169::LAYOUT,
-        &connection_170::LAYOUT,
-        &connection_171::LAYOUT,
-        &connection_173::LAYOUT,
-        &connection_174::LAYOUT,
-        &file_event_56::LAYOUT,
-        &file_event_79::LAYOUT,
-        &malware_event_62::LAYOUT,
-        &malware_event_80::LAYOUT,
-    ]
+    let mut out: Vec<&'static estreamer_codec::layout::Layout> = Vec::new();
+    for e in estreamer_codec::records::catalogue::entries() {
+        for l in e.shape.layouts() {
+            if !out.contains(l) {
+                out.push(l);
+            }
+        }
+    }
+    out
 }
 
 /// The JSON key(s) a field produces: its name, and `<name>_hex` for text.
@@ -190,14 +165,9 @@ fn layout_field_names_do_not_repeat_message_keys() {
 /// the code becomes null.
 #[test]
 fn intrusion_field_names_do_not_repeat_rendered_keys() {
-    use estreamer_codec::records::*;
     let mut clashes = Vec::new();
-    for layout in [
-        &intrusion_event_41::LAYOUT,
-        &intrusion_event_60::LAYOUT,
-        &intrusion_event_81::LAYOUT,
-        &intrusion_event_85::LAYOUT,
-    ] {
+    let intrusion = estreamer_codec::records::catalogue::lookup(400).expect("record 400");
+    for layout in intrusion.shape.layouts() {
         for f in layout.fields {
             for k in keys_of(f) {
                 if RENDERED_KEYS.contains(&k.as_str()) {
@@ -236,11 +206,15 @@ fn rule_message_overrun_points_at_its_length_field() {
             kind: ErrorKind::LengthOverrun {
                 declared: 10,
                 available: 3
-            }
+            },
+            location: Some(estreamer_codec::Location {
+                layout: "priority",
+                field: "name"
+            }),
         })
     );
     let err = Record::decode_body(RecordType(66), &body, 100).unwrap_err();
-    let DecodeError::Invalid { offset, kind } = err else {
+    let DecodeError::Invalid { offset, kind, .. } = err else {
         panic!("{err:?}")
     };
     assert!(

@@ -2,8 +2,9 @@
 //! pass-through, truncation and mutation sweeps, and rendering with the metadata cache.
 
 use estreamer_codec::layout::Computed;
-use estreamer_codec::metadata::{Metadata, Snapshot};
-use estreamer_codec::records::*;
+use estreamer_codec::names::{Metadata, Snapshot};
+use estreamer_codec::records::intrusion::*;
+use estreamer_codec::records::metadata::*;
 use estreamer_codec::{
     Block, DecodeError, ErrorKind, IntrusionEvent, Ip16, Record, RecordType, Text, Uuid,
 };
@@ -224,7 +225,11 @@ fn malformed_known_records_are_errors_with_offsets() {
             kind: ErrorKind::LengthOverrun {
                 declared: 16,
                 available: 15
-            }
+            },
+            location: Some(estreamer_codec::Location {
+                layout: "rule_message",
+                field: "message"
+            }),
         }
     );
     // A block 85 whose ingress VRF string block claims 100 bytes.
@@ -243,7 +248,11 @@ fn malformed_known_records_are_errors_with_offsets() {
             kind: ErrorKind::UnexpectedBlockType {
                 found: 1,
                 expected: 0
-            }
+            },
+            location: Some(estreamer_codec::Location {
+                layout: "intrusion_event_85",
+                field: "ingress_vrf"
+            }),
         }
     );
     // Block length below 8.
@@ -255,7 +264,8 @@ fn malformed_known_records_are_errors_with_offsets() {
             kind: ErrorKind::LengthTooSmall {
                 declared: 7,
                 min: 8
-            }
+            },
+            location: None,
         }
     );
 }
@@ -557,7 +567,8 @@ fn blocks_iterate_with_offsets_and_cap_nesting() {
             kind: ErrorKind::LengthOverrun {
                 declared: 9,
                 available: 8
-            }
+            },
+            location: None,
         }))
     );
     assert_eq!(it.next(), None);
@@ -582,7 +593,7 @@ fn blocks_iterate_with_offsets_and_cap_nesting() {
 
 #[test]
 fn catalogue_is_consistent() {
-    use estreamer_codec::catalogue::{Shape, entries, lookup};
+    use estreamer_codec::records::catalogue::{Shape, entries, lookup};
     let mut seen = std::collections::BTreeSet::new();
     for e in entries() {
         assert!(
@@ -621,7 +632,7 @@ fn catalogue_is_consistent() {
 #[test]
 fn field_names_come_from_typed_and_generic_metadata() {
     use estreamer_codec::layout::Value;
-    use estreamer_codec::records_metadata::rule_reason;
+    use estreamer_codec::records::metadata::rule_reason;
     let mut md = Metadata::new();
     let reason = enc(|o| {
         rule_reason::Repr {

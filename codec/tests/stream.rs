@@ -375,7 +375,8 @@ fn memory_bounded_with_large_feed() {
             kind: ErrorKind::MessageTooLarge {
                 declared: 1025,
                 max: 1024
-            }
+            },
+            location: None,
         }
     );
     let n2 = dec.feed(&hostile[n..]);

@@ -3,7 +3,7 @@
 #![cfg(feature = "tokio")]
 
 use bytes::BytesMut;
-use estreamer_codec::tokio_codec::{CodecError, EstreamerCodec};
+use estreamer_codec::stream::tokio::{CodecError, EstreamerCodec};
 use estreamer_codec::{
     Body, DecodeError, DecodeOptions, Encode, ErrorKind, ErrorMessage, EventData, HeaderMode,
     Messages, Null, RecordType, encode_bundle,
@@ -89,6 +89,7 @@ fn hostile_length_is_rejected_before_buffering() {
                     declared: 0xffff_ffff,
                     max: 1024,
                 },
+            location: None,
         })) => {}
         other => panic!("{other:?}"),
     }

@@ -18,9 +18,9 @@ use common::{
     vector,
 };
 use estreamer_codec::{
-    Body, DecodeError, DecodeOptions, ErrorKind, EventCode, HeaderMode, InitialTimestamp,
-    IntrusionEvent, Message, MessageType, Messages, Record, RecordHeaderForm, RecordType,
-    RequestFlags, ServiceLengthConvention, decode_frame, decode_message, encode_body,
+    Body, DecodeError, DecodeOptions, ErrorKind, EventCode, HeaderMode, InitialTimestamp, Message,
+    MessageType, Messages, Record, RecordHeaderForm, RecordType, RequestFlags,
+    ServiceLengthConvention, decode_frame, decode_message, encode_body,
 };
 
 const MODES: [HeaderMode; 3] = [HeaderMode::Auto, HeaderMode::Standard, HeaderMode::Extended];
@@ -207,7 +207,9 @@ fn error_expectations_match_decode_errors() {
                     assert_eq!(kind, "incomplete", "{}: object {index}", v.name);
                     assert_eq!(expected["needed"], needed, "{}: object {index}", v.name);
                 }
-                DecodeError::Invalid { offset, kind: k } => {
+                DecodeError::Invalid {
+                    offset, kind: k, ..
+                } => {
                     assert_eq!(kind, k.name(), "{}: object {index}", v.name);
                     assert_eq!(expected["offset"], offset, "{}: object {index}", v.name);
                 }
@@ -362,7 +364,8 @@ fn bundle_truncation_sweep() {
                             kind: ErrorKind::LengthOverrun {
                                 declared: 8,
                                 available: u32::try_from(cut).unwrap()
-                            }
+                            },
+                            location: None,
                         }),
                         "{ctx}"
                     );
@@ -394,6 +397,7 @@ fn bundle_truncation_sweep() {
                             declared: 8,
                             available: u32::try_from(have).unwrap(),
                         },
+                        location: None,
                     }
                 } else {
                     let declared = u32::try_from(ends[complete] - start - 8).unwrap();
@@ -403,6 +407,7 @@ fn bundle_truncation_sweep() {
                             declared,
                             available: u32::try_from(have - 8).unwrap(),
                         },
+                        location: None,
                     }
                 };
                 assert_eq!(items[complete], Err(expected), "{ctx}");
@@ -772,69 +777,47 @@ fn session_extended_structure() {
     );
 }
 
-/// Re-encodes a decoded record from its typed parts: a layout's `View::to_repr().encode()`, a
-/// raw block through `encode_block`, an unknown record's body as is.
+/// Re-encodes a decoded record from its typed parts: each typed view's
+/// `View::to_repr().encode()` (through [`TypedView`](estreamer_codec::layout::TypedView); for
+/// a record that starts with the discovery event header, the header without its trailing bytes,
+/// which are the block), a raw block through `encode_block`, an unknown record's body as is, a
+/// generic record through its layouts.
 fn reencode_record(r: &Record<'_>) -> Vec<u8> {
-    use estreamer_codec::ConnectionBlock;
     let mut out = Vec::new();
-    let o = &mut out;
-    let result = match r {
-        Record::RuleMessage(v) => v.to_repr().encode(o),
-        Record::RuleMessageLegacy(v) => v.to_repr().encode(o),
-        Record::Classification(v) => v.to_repr().encode(o),
-        Record::Priority(v) => v.to_repr().encode(o),
-        Record::IntrusionEvent(IntrusionEvent::V41(v)) => v.to_repr().encode(o),
-        Record::IntrusionEvent(IntrusionEvent::V60(v)) => v.to_repr().encode(o),
-        Record::IntrusionEvent(IntrusionEvent::V81(v)) => v.to_repr().encode(o),
-        Record::IntrusionEvent(IntrusionEvent::V85(v)) => v.to_repr().encode(o),
-        Record::ExtraData(v) => v.to_repr().encode(o),
-        Record::ExtraDataMetadata(v) => v.to_repr().encode(o),
-        Record::Packet(v) => v.to_repr().encode(o),
-        Record::ImpactAlert(v) => v.to_repr().encode(o),
-        Record::UuidName(_, v) => v.to_repr().encode(o),
-        Record::AccessControlRule(v) => v.to_repr().encode(o),
-        Record::AccessControlPolicy(_, v) => v.to_repr().encode(o),
-        Record::IdName(_, v) => v.to_repr().encode(o),
-        Record::Geolocation(v) => v.to_repr().encode(o),
-        Record::IocName(v) => v.to_repr().encode(o),
-        Record::NetworkAnalysisPolicy(v) => v.to_repr().encode(o),
-        Record::User(_, v) => v.to_repr().encode(o),
-        Record::FileEvent56(_, v) => v.to_repr().encode(o),
-        Record::FileEvent79(_, v) => v.to_repr().encode(o),
-        Record::MalwareEvent62(v) => v.to_repr().encode(o),
-        Record::MalwareEvent80(v) => v.to_repr().encode(o),
-        Record::Connection(c) => {
-            // The header's trailing bytes are the block: encode the header alone, then the block
-            // from its own view.
-            let mut h = c.header.to_repr();
-            h.trailing = &[];
-            h.encode(o).unwrap();
-            match &c.block {
-                ConnectionBlock::V160(v) => v.to_repr().encode(o),
-                ConnectionBlock::V163(v) => v.to_repr().encode(o),
-                ConnectionBlock::V168(v) => v.to_repr().encode(o),
-                ConnectionBlock::V169(v) => v.to_repr().encode(o),
-                ConnectionBlock::V170(v) => v.to_repr().encode(o),
-                ConnectionBlock::V171(v) => v.to_repr().encode(o),
-                ConnectionBlock::V173(v) => v.to_repr().encode(o),
-                ConnectionBlock::V174(v) => v.to_repr().encode(o),
-                ConnectionBlock::Raw(b) => estreamer_codec::encode_block(o, b.block_type, |o| {
-                    o.extend_from_slice(b.data);
-                    Ok(())
-                }),
-                other => panic!("re-encoding of connection block {other:?} not written yet"),
-            }
+    let mut views = 0;
+    let has_header = r.prefix().is_some();
+    r.for_each_view(|v| {
+        let start = out.len();
+        v.encode_repr(&mut out)
+            .unwrap_or_else(|e| panic!("encoding {}: {e}", v.layout().name));
+        if views == 0 && has_header {
+            out.truncate(out.len() - v.trailing().len());
+            assert!(out.len() >= start);
         }
-        Record::RawBlock(_, b) => estreamer_codec::encode_block(o, b.block_type, |o| {
+        views += 1;
+    });
+    if views > 0 {
+        // A typed record whose block type has no layout: after the header, the block raw.
+        if let Some(b) = r.raw_block() {
+            estreamer_codec::encode_block(&mut out, b.block_type, |o| {
+                o.extend_from_slice(b.data);
+                Ok(())
+            })
+            .unwrap();
+        }
+        return out;
+    }
+    let result = match r {
+        Record::RawBlock(_, b) => estreamer_codec::encode_block(&mut out, b.block_type, |o| {
             o.extend_from_slice(b.data);
             Ok(())
         }),
         Record::Unknown(_, body) => {
-            o.extend_from_slice(body);
+            out.extend_from_slice(body);
             Ok(())
         }
         // Records without a typed variant: through their layouts, generically.
-        other => other.encode_body(o),
+        other => other.encode_body(&mut out),
     };
     result.unwrap_or_else(|e| panic!("encoding {r:?}: {e}"));
     out

@@ -7,7 +7,7 @@
 use std::io::{self, Read, Write};
 
 use estreamer_codec::layout::{Layout, Value};
-use estreamer_codec::metadata::Metadata;
+use estreamer_codec::names::Metadata;
 use estreamer_codec::{
     Body, DecodeError, DecodeOptions, ErrorKind, EventCode, EventData, EventTypeRequest,
     HeaderMode, InitialTimestamp, Message, MessageReader, MessageType, ReadError, Record,
@@ -111,7 +111,7 @@ struct RenderKeys {
     /// By field index, 1 + the index in `named` of the field's name lookup, or 0.
     named_at: Box<[u8]>,
     /// The fields metadata can name: the key `<field>_name` and the metadata record type of the
-    /// lookup ([`FIELD_LOOKUPS`](estreamer_codec::metadata::FIELD_LOOKUPS)).
+    /// lookup ([`FIELD_LOOKUPS`](estreamer_codec::names::FIELD_LOOKUPS)).
     named: Box<[(&'static Key, RecordType)]>,
     /// Connection events: the indices of `device_id`, `policy_revision` and `rule_id` (the last
     /// field of each name, as a walk that keeps the last value would).
@@ -139,13 +139,13 @@ impl LayoutKeys {
     }
 }
 
-/// The key `<field>_name` of every [`FIELD_LOOKUPS`](estreamer_codec::metadata::FIELD_LOOKUPS)
+/// The key `<field>_name` of every [`FIELD_LOOKUPS`](estreamer_codec::names::FIELD_LOOKUPS)
 /// entry, in its order: made once per process (the names are leaked once, as a lazily built
 /// static table would hold them).
 fn name_keys() -> &'static [Key] {
     static KEYS: std::sync::OnceLock<Box<[Key]>> = std::sync::OnceLock::new();
     KEYS.get_or_init(|| {
-        estreamer_codec::metadata::FIELD_LOOKUPS
+        estreamer_codec::names::FIELD_LOOKUPS
             .iter()
             .map(|(f, _)| Key::new(Box::leak(format!("{f}_name").into_boxed_str())))
             .collect()
@@ -154,7 +154,7 @@ fn name_keys() -> &'static [Key] {
 
 impl RenderKeys {
     fn new(layout: &'static Layout) -> RenderKeys {
-        use estreamer_codec::metadata::FIELD_LOOKUPS;
+        use estreamer_codec::names::FIELD_LOOKUPS;
         let mut named = Vec::new();
         let mut named_at = vec![0u8; layout.fields.len()];
         for (i, f) in layout.fields.iter().enumerate() {
@@ -924,7 +924,7 @@ fn error_fields(
                 .str("error_kind", "incomplete")
                 .u64("needed", needed as u64);
         }
-        DecodeError::Invalid { offset, kind } => {
+        DecodeError::Invalid { offset, kind, .. } => {
             o.u64("offset", offset as u64)
                 .str("error", &kind.to_string())
                 .str("error_kind", kind.name());
@@ -967,6 +967,7 @@ fn member_error_fields(
     if let DecodeError::Invalid {
         offset,
         kind: ErrorKind::UnsupportedHeaderVersion { .. },
+        ..
     } = *e
     {
         if let Some(member) = skipped_member(bundle, offset) {
@@ -1483,7 +1484,7 @@ fn field_names(o: &mut Obj<'_>, r: &Record<'_>, md: &Metadata, keys: &mut KeyCac
 /// The names `--render` adds to an intrusion event. A name whose metadata has not been seen is
 /// null; in particular `sid` is null until record 66 arrives - the internal rule ID is never
 /// shown as the SID.
-fn rendered_fields(o: &mut Obj<'_>, r: &estreamer_codec::metadata::Rendered<'_>) {
+fn rendered_fields(o: &mut Obj<'_>, r: &estreamer_codec::names::Rendered<'_>) {
     o.u64_k(k!("gid"), r.generator_id.into());
     match r.signature() {
         Some(sig) => {

@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use estreamer_codec::layout::Value as FieldValue;
-use estreamer_codec::metadata::Metadata;
+use estreamer_codec::names::Metadata;
 use estreamer_codec::{
     Body, DecodeError, DecodeOptions, ErrorKind, EventCode, HeaderMode, Message, Messages, Record,
     ServiceLengthConvention,
@@ -337,6 +337,7 @@ fn push_message<'a>(
                             DecodeError::Invalid {
                                 offset,
                                 kind: ErrorKind::UnsupportedHeaderVersion { .. },
+                                ..
                             } => {
                                 let at = offset - b.messages_offset();
                                 let bytes = b.messages_bytes();
@@ -432,7 +433,7 @@ pub fn objects(evs: &[Event<'_>], render: bool) -> Vec<Map<String, Value>> {
 
 /// The `--render` keys (README "JSON Lines schema"): `sid` is null until record 66 has been
 /// seen, never the internal rule ID.
-fn rendered_fields(r: &estreamer_codec::metadata::Rendered<'_>, o: &mut Map<String, Value>) {
+fn rendered_fields(r: &estreamer_codec::names::Rendered<'_>, o: &mut Map<String, Value>) {
     let mut put = |k: &str, v: Value| {
         o.insert(k.to_owned(), v);
     };
@@ -499,7 +500,7 @@ pub fn render(event: &Event<'_>) -> Map<String, Value> {
                     o.insert("error_kind".into(), json!("incomplete"));
                     o.insert("needed".into(), json!(needed));
                 }
-                DecodeError::Invalid { offset, kind } => {
+                DecodeError::Invalid { offset, kind, .. } => {
                     o.insert("offset".into(), json!(offset));
                     o.insert("error".into(), json!(err.to_string()));
                     o.insert("error_kind".into(), json!(kind.name()));

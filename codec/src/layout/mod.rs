@@ -19,10 +19,10 @@
 use core::net::Ipv4Addr;
 
 use crate::error::{DecodeError, ErrorKind};
+use crate::frame::wire::BlockHeader;
 use crate::parse::sat32;
-use crate::text::Text;
+use crate::values::Text;
 use crate::values::{Ip16, Mac, Uuid};
-use crate::wire::BlockHeader;
 
 /// The wire type of one field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -675,7 +675,8 @@ pub fn walk_from<'a>(
 ) -> Result<Walked, DecodeError> {
     let fields = layout.fields.get(from..).unwrap_or_default();
     for (i, fld) in fields.iter().enumerate() {
-        let (v, size) = field(fld.kind, layout.series, data, pos, base, &mut pending)?;
+        let (v, size) = field(fld.kind, layout.series, data, pos, base, &mut pending)
+            .map_err(|e| e.located(layout.name, fld.name))?;
         f(from + i, pos, v);
         pos = pos.saturating_add(size);
     }
@@ -825,7 +826,7 @@ mod enc {
 /// Readers used by the generated views: the view validated the bounds when it was built, so
 /// these never fall back to their defaults on a view's own data.
 pub(crate) mod read {
-    use crate::text::Text;
+    use crate::values::Text;
 
     #[inline]
     pub(crate) fn arr<const N: usize>(d: &[u8], p: usize) -> [u8; N] {
@@ -1064,13 +1065,13 @@ macro_rules! view_ty {
     ($a:lifetime, uuid) => { $crate::values::Uuid };
     ($a:lifetime, mac) => { $crate::values::Mac };
     ($a:lifetime, bytes $n:literal) => { &$a [u8; $n] };
-    ($a:lifetime, string) => { $crate::text::Text<$a> };
+    ($a:lifetime, string) => { $crate::values::Text<$a> };
     ($a:lifetime, blob) => { &$a [u8] };
-    ($a:lifetime, text16) => { $crate::text::Text<$a> };
-    ($a:lifetime, text32) => { $crate::text::Text<$a> };
+    ($a:lifetime, text16) => { $crate::values::Text<$a> };
+    ($a:lifetime, text32) => { $crate::values::Text<$a> };
     ($a:lifetime, bytes32) => { &$a [u8] };
     ($a:lifetime, len16) => { u16 };
-    ($a:lifetime, counted) => { $crate::text::Text<$a> };
+    ($a:lifetime, counted) => { $crate::values::Text<$a> };
     ($a:lifetime, block_len) => { u32 };
     ($a:lifetime, opt_ip16 $n:literal) => { Option<$crate::values::Ip16> };
     ($a:lifetime, block $l:path) => { $crate::layout::Nested<$a> };
@@ -1127,7 +1128,7 @@ macro_rules! read_kind {
         $crate::layout::read::text16($d, $p)
     };
     ($d:expr, $p:expr, text32) => {
-        $crate::text::Text($crate::layout::read::bytes32($d, $p))
+        $crate::values::Text($crate::layout::read::bytes32($d, $p))
     };
     ($d:expr, $p:expr, bytes32) => {
         $crate::layout::read::bytes32($d, $p)
@@ -1146,11 +1147,11 @@ macro_rules! read_field {
     ($s:expr, $i:expr, ip16) => { $crate::values::Ip16($s.at_c::<16, { $i }>()) };
     ($s:expr, $i:expr, uuid) => { $crate::values::Uuid($s.at_c::<16, { $i }>()) };
     ($s:expr, $i:expr, mac) => { $crate::values::Mac($s.at_c::<6, { $i }>()) };
-    ($s:expr, $i:expr, counted) => { $crate::text::Text($s.var_bytes_c::<{ $i }, 0>()) };
+    ($s:expr, $i:expr, counted) => { $crate::values::Text($s.var_bytes_c::<{ $i }, 0>()) };
     ($s:expr, $i:expr, string) => {
-        $crate::text::Text($s.var_bytes_c::<{ $i }, { $crate::wire::BlockHeader::LEN }>())
+        $crate::values::Text($s.var_bytes_c::<{ $i }, { $crate::frame::wire::BlockHeader::LEN }>())
     };
-    ($s:expr, $i:expr, blob) => { $s.var_bytes_c::<{ $i }, { $crate::wire::BlockHeader::LEN }>() };
+    ($s:expr, $i:expr, blob) => { $s.var_bytes_c::<{ $i }, { $crate::frame::wire::BlockHeader::LEN }>() };
     ($s:expr, $i:expr, opt_ip16 $n:literal) => {{
         let sp = $s.var_bytes_c::<{ $i }, 0>();
         match sp.first_chunk::<16>() {
@@ -1312,6 +1313,28 @@ macro_rules! check_field {
             }
         };
     }};
+}
+
+/// Any layout's typed view, as a trait object: what code generic over layouts (an oracle, a
+/// serializer, a table of layouts) reads without naming each view type. Every layout's `View`
+/// implements it; [`Record::for_each_view`](crate::Record::for_each_view) hands out a record's.
+pub trait TypedView<'a> {
+    /// The view's layout.
+    fn layout(&self) -> &'static Layout;
+    /// The bytes the view covers (fields and trailing bytes).
+    fn bytes(&self) -> &'a [u8];
+    /// Absolute offset of the first field.
+    fn offset(&self) -> usize;
+    /// Length of the fields (the bytes before [`trailing`](Self::trailing)).
+    fn fields_len(&self) -> usize;
+    /// Bytes after the last field, kept verbatim.
+    fn trailing(&self) -> &'a [u8];
+    /// Calls `f(name, value)` for every field in wire order, lengths included.
+    fn visit_all(&self, f: &mut dyn FnMut(&'static str, Value<'a>));
+    /// Appends the encoding of the view's [`Repr`](crate::records::metadata::rule_message::Repr)
+    /// (for a block layout, the whole block with its header).
+    #[cfg(feature = "alloc")]
+    fn encode_repr(&self, out: &mut alloc::vec::Vec<u8>) -> Result<(), crate::EncodeError>;
 }
 
 /// Defines a layout once: its static description (`LAYOUT`, `FIELDS`), a typed zero-copy
@@ -1594,6 +1617,34 @@ macro_rules! layout {
             impl core::hash::Hash for View<'_> {
                 fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
                     self.data.hash(state);
+                }
+            }
+
+            impl<'a> $crate::layout::TypedView<'a> for View<'a> {
+                fn layout(&self) -> &'static Layout {
+                    &LAYOUT
+                }
+                fn bytes(&self) -> &'a [u8] {
+                    self.data
+                }
+                fn offset(&self) -> usize {
+                    self.base
+                }
+                fn fields_len(&self) -> usize {
+                    self.end
+                }
+                fn trailing(&self) -> &'a [u8] {
+                    View::trailing(self)
+                }
+                fn visit_all(&self, f: &mut dyn FnMut(&'static str, Value<'a>)) {
+                    self.visit(f)
+                }
+                #[cfg(feature = "alloc")]
+                fn encode_repr(
+                    &self,
+                    out: &mut alloc::vec::Vec<u8>,
+                ) -> Result<(), $crate::error::EncodeError> {
+                    self.to_repr().encode(out)
                 }
             }
 

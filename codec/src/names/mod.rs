@@ -19,10 +19,10 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::string::String;
 use std::vec::Vec;
 
+use crate::frame::RecordType;
 use crate::layout::Value;
-use crate::record::{IntrusionEvent, Record};
-use crate::text::Text;
-use crate::types::RecordType;
+use crate::records::{IntrusionEvent, Record};
+use crate::values::Text;
 use crate::values::Uuid;
 
 /// A fast hasher for small integer and UUID keys (Fx-style multiply-rotate).
@@ -427,7 +427,7 @@ impl Metadata {
     }
 
     /// Catalogued metadata records without a typed variant, per [`NAME_RULES`].
-    fn ingest_generic(&mut self, g: &crate::record::Generic<'_>) -> bool {
+    fn ingest_generic(&mut self, g: &crate::records::Generic<'_>) -> bool {
         let Some(rule) = NAME_RULES.iter().find(|r| r.record_type == g.record_type.0) else {
             return false;
         };

@@ -99,7 +99,7 @@ open_code_consts!(MessageType, u16, {
 open_code!(
     /// Record type: the low 16 bits of the first record-header word (WIRE.md §6.3, Appendix A).
     ///
-    /// The numbers are in [`record_types`](crate::record_types) as associated constants of this
+    /// The numbers are in [`records::types`](crate::records::types) as associated constants of this
     /// type, e.g. [`RecordType::RULE_MESSAGE_METADATA`] (66) and
     /// [`RecordType::INTRUSION_EVENT`] (400).
     RecordType(u32)

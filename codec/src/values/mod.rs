@@ -1,4 +1,9 @@
-//! Small value types for fixed-size fields: 16-byte addresses, UUIDs, MAC addresses, times.
+//! Small value types for fixed-size fields: 16-byte addresses, UUIDs, MAC addresses, times,
+//! and text as it comes from the wire ([`Text`]).
+
+mod text;
+
+pub use text::Text;
 
 use core::fmt;
 use core::net::{IpAddr, Ipv6Addr};

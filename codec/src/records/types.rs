@@ -5,7 +5,7 @@
 //! deprecated constant). eNcore 5.2.11's internal alias numbers (401, 402, 501, 503, 1060-1074,
 //! 1251) are deliberately absent: they are not wire values (WIRE.md §12 item 27).
 
-use crate::types::RecordType;
+use crate::frame::RecordType;
 
 open_code_consts!(RecordType, u32, {
     LEGACY_INTRUSION_EVENT = 1 => "legacy_intrusion_event",

@@ -16,9 +16,12 @@
 //! * bytes left at the end that do not complete a message are `Incomplete { needed }` (the
 //!   last item of [`Messages`], the result of [`StreamDecoder::finish`]).
 
+#[cfg(feature = "tokio")]
+pub mod tokio;
+
 use crate::error::{DecodeError, ErrorKind};
-use crate::message::{DecodeOptions, Message, frame_at};
-use crate::wire::MessageHeader;
+use crate::frame::wire::MessageHeader;
+use crate::frame::{DecodeOptions, Message, frame_at};
 
 /// What the framing policy makes of the bytes at the front of a buffer.
 enum Step {
@@ -159,8 +162,8 @@ mod buffered {
 
     use super::{Step, step};
     use crate::error::DecodeError;
-    use crate::message::{DecodeOptions, Message, frame_at};
-    use crate::wire::MessageHeader;
+    use crate::frame::wire::MessageHeader;
+    use crate::frame::{DecodeOptions, Message, frame_at};
 
     /// Incremental decoder: [`feed`](Self::feed) bytes as they arrive, take messages out with
     /// [`next_message`](Self::next_message).

@@ -6,14 +6,14 @@ use arbitrary::{Arbitrary, Result, Unstructured};
 use zerocopy::FromBytes;
 use zerocopy::byteorder::big_endian::U16;
 
-use crate::flags::RequestFlags;
-use crate::message::{
+use crate::frame::RequestFlags;
+use crate::frame::wire::EventTypeRequest;
+use crate::frame::{
     ErrorMessage, EventData, EventStreamRequest, HostData, HostDataRequest, Service,
     ServiceLengthConvention, StreamingRequest,
 };
-use crate::text::Text;
-use crate::types::{EventCode, InitialTimestamp, MessageType, RecordType};
-use crate::wire::EventTypeRequest;
+use crate::frame::{EventCode, InitialTimestamp, MessageType, RecordType};
+use crate::values::Text;
 
 macro_rules! newtype_arbitrary {
     ($($ty:ident($int:ty)),*) => {$(

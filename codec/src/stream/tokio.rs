@@ -6,10 +6,10 @@ use std::vec::Vec;
 use bytes::{Bytes, BytesMut};
 use tokio_util::codec::{Decoder, Encoder};
 
-use crate::encode::Encode;
 use crate::error::{DecodeError, EncodeError};
-use crate::message::{DecodeOptions, Message, decode_message};
-use crate::wire::MessageHeader;
+use crate::frame::encode::Encode;
+use crate::frame::wire::MessageHeader;
+use crate::frame::{DecodeOptions, Message, decode_message};
 
 /// Largest single buffer reservation the decoder makes while waiting for a body.
 const RESERVE_STEP: usize = 64 * 1024;
@@ -108,10 +108,15 @@ impl Decoder for EstreamerCodec {
                 src.reserve(needed.min(RESERVE_STEP));
                 return Ok(None);
             }
-            Err(DecodeError::Invalid { offset, kind }) => {
+            Err(DecodeError::Invalid {
+                offset,
+                kind,
+                location,
+            }) => {
                 return Err(CodecError::Decode(DecodeError::Invalid {
                     offset: self.position + offset,
                     kind,
+                    location,
                 }));
             }
         };

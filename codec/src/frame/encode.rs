@@ -12,14 +12,14 @@ use zerocopy::IntoBytes;
 use zerocopy::byteorder::big_endian::{I32, U16, U32};
 
 use crate::error::EncodeError;
-use crate::message::{
-    Body, Bundle, ErrorMessage, EventData, EventStreamRequest, HostData, HostDataRequest, Message,
-    Service, ServiceLengthConvention, StreamingInformation, StreamingRequest,
-};
-use crate::types::MessageType;
-use crate::wire::{
+use crate::frame::MessageType;
+use crate::frame::wire::{
     BundleHeader, ErrorHeader, EventStreamRequestBody, EventTypeRequest, HostRequestBody,
     MessageHeader, RecordHeader, ServiceHeader,
+};
+use crate::frame::{
+    Body, Bundle, ErrorMessage, EventData, EventStreamRequest, HostData, HostDataRequest, Message,
+    Service, ServiceLengthConvention, StreamingInformation, StreamingRequest,
 };
 
 /// A structure that encodes to a complete message (header included).

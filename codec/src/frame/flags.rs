@@ -9,8 +9,9 @@
 
 use core::fmt;
 
-use crate::types::{EventCode, parse_u32};
-use crate::wire::EventTypeRequest;
+use crate::frame::EventCode;
+use crate::frame::types::parse_u32;
+use crate::frame::wire::EventTypeRequest;
 
 /// The 32-bit request flags word of an Event Stream Request.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
