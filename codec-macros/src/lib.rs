@@ -683,10 +683,18 @@ fn block_const(path: &TS, name: &str) -> (Ident, TS) {
     )
 }
 
+/// A block row's arms: the block type's constant and the record it decodes to.
+type BlockArms = Vec<(Ident, TS)>;
+
 fn expand_table(t: &Table) -> Result<TS> {
     let mut variants = Vec::new();
     let mut own_types = Vec::new();
-    let mut arms = Vec::new();
+    // The dispatch: rows whose body is fields (or the discovery header first), rows whose
+    // body is one block (parsed once, then matched on record and block type), generic rows
+    // (their shape, decoded by one call).
+    let mut arms: Vec<(Vec<u64>, TS)> = Vec::new();
+    let mut block_rows: Vec<(Vec<u64>, BlockArms)> = Vec::new();
+    let mut generic_rows: Vec<(Vec<u64>, Ident)> = Vec::new();
     let mut consts = Vec::new();
     let mut seen_consts: BTreeMap<String, ()> = BTreeMap::new();
     let mut entries: BTreeMap<u64, TS> = BTreeMap::new();
@@ -748,11 +756,12 @@ fn expand_table(t: &Table) -> Result<TS> {
                 }
             }
             let numbers: Vec<&LitInt> = row.types.iter().map(|(n, _)| n).collect();
-            let pat = quote!(#(#numbers)|*);
+            let values = numbers
+                .iter()
+                .map(|n| n.base10_parse::<u64>())
+                .collect::<Result<Vec<u64>>>()?;
             let Some(variant) = &row.variant else {
-                arms.push(quote! {
-                    #pat => Record::Generic(Generic::decode(t, &#shape_const, body, base)?),
-                });
+                generic_rows.push((values, shape_const));
                 continue;
             };
             if row.with_type {
@@ -872,7 +881,7 @@ fn expand_table(t: &Table) -> Result<TS> {
                         }
                     });
                     let wrapped = typed.wrap(quote!(#own::parse(body, base)?));
-                    arms.push(quote!(#pat => #wrapped,));
+                    arms.push((values, wrapped));
                 } else {
                     own_types.push(quote! {
                         #(#attrs)*
@@ -891,42 +900,30 @@ fn expand_table(t: &Table) -> Result<TS> {
                             }
                         }
                     });
-                    let parse_arms: Vec<TS> = typed
-                        .arms
-                        .iter()
-                        .zip(&consts_of)
-                        .map(|((v, p), c)| {
-                            let w = typed.wrap(quote!(#own::#v(#p::View::parse(d, o)?)));
-                            quote!(#c => #w,)
-                        })
-                        .collect();
-                    arms.push(quote! {
-                        #pat => {
-                            let b = crate::block::Block::parse_exact(body, base)?;
-                            let (d, o) = (b.data, b.data_offset());
-                            match b.block_type {
-                                #(#parse_arms)*
-                                _ => Record::RawBlock(t, b),
-                            }
-                        }
-                    });
+                    let mut by_block = Vec::new();
+                    for ((v, p), c) in typed.arms.iter().zip(&consts_of) {
+                        let w = typed.wrap(quote!(#own::#v(#p::View::parse(d, o)?)));
+                        by_block.push((c.clone(), w));
+                    }
+                    block_rows.push((values, by_block));
                 }
             } else {
                 let p = &typed.arms[0].1;
                 match &row.shape {
                     ShapeKind::Fields(_) => {
                         let w = typed.wrap(quote!(#p::View::parse(body, base)?));
-                        arms.push(quote!(#pat => #w,));
+                        arms.push((values, w));
+                    }
+                    ShapeKind::Blocks(ls) if ls.len() > 1 => {
+                        return Err(Error::new_spanned(
+                            &ls[1].0,
+                            "a typed row of several block layouts names a variant for each: `block { V L, ... }`",
+                        ));
                     }
                     _ => {
                         let c = &consts_of[0];
-                        let w = typed.wrap(quote!(#p::View::parse(b.data, b.data_offset())?));
-                        arms.push(quote! {
-                            #pat => {
-                                let b = crate::block::Block::parse_exact(body, base)?;
-                                if b.block_type == #c { #w } else { Record::RawBlock(t, b) }
-                            }
-                        });
+                        let w = typed.wrap(quote!(#p::View::parse(d, o)?));
+                        block_rows.push((values, vec![(c.clone(), w)]));
                     }
                 }
             }
@@ -992,10 +989,100 @@ fn expand_table(t: &Table) -> Result<TS> {
         .filter(|ty| ty.row.discovery)
         .map(|ty| ty.pat())
         .collect();
+    // Every record type's row: typed rows of fields first, then typed block rows, then generic
+    // rows, numbered from 1 (0: no row). One table lookup and one dense match dispatch a record,
+    // however many rows the table has.
+    let max = arms
+        .iter()
+        .map(|(v, _)| v)
+        .chain(block_rows.iter().map(|(v, _)| v))
+        .chain(generic_rows.iter().map(|(v, _)| v))
+        .flatten()
+        .copied()
+        .max()
+        .unwrap_or(0);
+    let rows = arms.len() + block_rows.len() + generic_rows.len();
+    if rows > 255 {
+        return Err(Error::new(
+            proc_macro2::Span::call_site(),
+            "more than 255 rows",
+        ));
+    }
+    if max > 65_535 {
+        return Err(Error::new(
+            proc_macro2::Span::call_site(),
+            "a record type above 65535",
+        ));
+    }
+    let mut row_of = vec![0u8; max as usize + 1];
+    let mut next = 1u8;
+    // Each typed row decodes in a function of its own, which writes its record straight into
+    // the result; `#[inline]` leaves the compiler free to merge them back into the dispatch.
+    let mut field_arms = Vec::new();
+    let mut row_fns = Vec::new();
+    let row_attr = quote!(#[inline]);
+    for (values, expr) in &arms {
+        for &v in values {
+            row_of[v as usize] = next;
+        }
+        let f = format_ident!("__row_{}", next);
+        field_arms.push(quote!(#next => Self::#f(t, body, base),));
+        row_fns.push(quote! {
+            #row_attr
+            #[allow(unused_variables)]
+            fn #f(t: RecordType, body: &'a [u8], base: usize) -> Result<Record<'a>, DecodeError> {
+                Ok(#expr)
+            }
+        });
+        next += 1;
+    }
+    for (values, by_block) in &block_rows {
+        for &v in values {
+            row_of[v as usize] = next;
+        }
+        let f = format_ident!("__row_{}", next);
+        field_arms.push(quote!(#next => Self::#f(t, body, base),));
+        let inner: Vec<TS> = by_block
+            .iter()
+            .map(|(c, expr)| quote!(#c => #expr,))
+            .collect();
+        row_fns.push(quote! {
+            #row_attr
+            #[allow(unused_variables)]
+            fn #f(t: RecordType, body: &'a [u8], base: usize) -> Result<Record<'a>, DecodeError> {
+                let b = crate::block::Block::parse_exact(body, base)?;
+                let (d, o) = (b.data, b.data_offset());
+                Ok(match b.block_type {
+                    #(#inner)*
+                    _ => Record::RawBlock(t, b),
+                })
+            }
+        });
+        next += 1;
+    }
+
+    let generic_first = next;
+    let mut generic_shapes = Vec::new();
+    for (values, shape) in &generic_rows {
+        for &v in values {
+            row_of[v as usize] = next;
+        }
+        generic_shapes.push(quote!(&#shape));
+        next += 1;
+    }
+    let generic_last = next - 1;
+    let row_len = row_of.len();
+    let generic_len = generic_shapes.len();
+
     let entries = entries.values();
     Ok(quote! {
         #(#consts)*
         #(#shape_consts)*
+
+        /// The row of each record type (its index + 1), 0 for none.
+        static __ROW_OF: [u8; #row_len] = [#(#row_of),*];
+        /// The shapes of the generic rows, in row order.
+        static __GENERIC_SHAPES: [&Shape; #generic_len] = [#(#generic_shapes),*];
 
         /// A decoded record: a typed view for the records of every family's table rows that name
         /// a variant, [`Record::Generic`] for the others, raw for the rest.
@@ -1030,10 +1117,21 @@ fn expand_table(t: &Table) -> Result<TS> {
             // Rows list their record types one by one, as the table does.
             #[allow(clippy::manual_range_patterns)]
             pub fn decode_body(t: RecordType, body: &'a [u8], base: usize) -> Result<Record<'a>, DecodeError> {
-                Ok(match t.0 {
-                    #(#arms)*
-                    _ => Record::Unknown(t, body),
-                })
+                let row = match __ROW_OF.get(t.0 as usize) {
+                    Some(&r) => r,
+                    None => 0,
+                };
+                match row {
+                    #(#field_arms)*
+                    #generic_first..=#generic_last => {
+                        let shape = match __GENERIC_SHAPES.get(usize::from(row - #generic_first)) {
+                            Some(s) => *s,
+                            None => return Ok(Record::Unknown(t, body)),
+                        };
+                        Ok(Record::Generic(Generic::decode(t, shape, body, base)?))
+                    }
+                    _ => Ok(Record::Unknown(t, body)),
+                }
             }
 
             /// The layout, the bytes its fields cover and their absolute offset: what a generic
@@ -1094,6 +1192,8 @@ fn expand_table(t: &Table) -> Result<TS> {
                     _ => None,
                 }
             }
+
+            #(#row_fns)*
 
             /// The raw block of a known record whose block type has no layout here.
             pub fn raw_block(&self) -> Option<crate::block::Block<'a>> {
