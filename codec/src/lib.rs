@@ -24,6 +24,15 @@
 //! }
 //! ```
 //!
+//! ## The rendered SID of every intrusion event of a capture
+//!
+//! [`Records`] opens the bundles and decodes every record, with its position or a typed error;
+//! [`names::Metadata::observe`] learns the rule messages as they pass and renders each event
+//! with the SID its rule's author wrote (an event carries only the FMC's internal rule ID).
+//! This is `examples/sids.rs`, run as `cargo run -q -p estreamer-codec --example sids -- FILE`:
+//!
+#![cfg_attr(feature = "std", doc = concat!("```no_run\n", include_str!("../examples/sids.rs"), "```"))]
+//!
 //! ## Modules
 //! * [`frame`]: the message header and every message body ([`Body`]): requests, flags
 //!   ([`RequestFlags`], [`VersionResolution`]), Event Data ([`EventData`]), Message Bundles
@@ -100,9 +109,9 @@ pub use records::{
     ConnectionBlock, ConnectionEvent, FileEvent, Generic, IntrusionEvent, MalwareEvent, Record,
     RecordParts,
 };
-pub use stream::Messages;
+pub use stream::{InBundle, Located, Messages, Position, RecordError, RecordResult, Records};
 #[cfg(feature = "std")]
-pub use stream::{MessageReader, ReadError, StreamDecoder};
+pub use stream::{MessageReader, ReadError, RecordReader, StreamDecoder};
 pub use values::{Ip16, Mac, Text, Timestamp, Uuid};
 
 #[cfg(feature = "alloc")]

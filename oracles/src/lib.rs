@@ -5,7 +5,7 @@
 //! |---|---|
 //! | [`decode_message`] | whatever decodes (messages, bundle members, records) re-encodes to exactly the bytes it came from; every error lies inside the structure it is about |
 //! | [`roundtrip_values`] | `decode(encode(v)) == v` for values built by the `Arbitrary` impls (feature `arbitrary`) |
-//! | [`stream_chunks`] | `StreamDecoder` and `MessageReader` fed in pieces yield what one-shot `Messages` yields |
+//! | [`stream_chunks`] | `StreamDecoder`, `MessageReader` and `RecordReader` fed in pieces yield what one-shot `Messages` and `Records` yield |
 //! | [`metadata_render`] | rendering never invents a SID; the cache survives snapshot and reload |
 //! | [`layouts`] | every catalogued record type: typed views agree with the generic walker, and what decodes re-encodes bit-exact |
 //! | [`session`] | the client session fed any server bytes: sends only client messages in order, acknowledges each bundle once, reports why it ended |
@@ -43,7 +43,8 @@ use estreamer_codec::records;
 use estreamer_codec::records::catalogue::{self, Shape};
 use estreamer_codec::{
     Body, DecodeError, DecodeOptions, ErrorKind, EventData, HeaderMode, Message, MessageReader,
-    MessageType, Messages, ReadError, RecordType, StreamDecoder, encode_body,
+    MessageType, Messages, ReadError, RecordReader, RecordType, Records, StreamDecoder,
+    encode_body,
 };
 
 const MODES: [HeaderMode; 3] = [HeaderMode::Auto, HeaderMode::Standard, HeaderMode::Extended];
@@ -771,7 +772,31 @@ pub fn stream_chunks(data: &[u8]) {
 
         let reader = run_reader(data, data.get(1..).unwrap_or_default(), opts);
         assert_eq!(reader, (reference, position), "MessageReader, {opts:?}");
+
+        let records: Vec<String> = Records::new(data, opts).map(|i| format!("{i:?}")).collect();
+        let read = run_record_reader(data, data.get(1..).unwrap_or_default(), opts);
+        assert_eq!(read, records, "RecordReader, {opts:?}");
     }
+}
+
+/// Every item a [`RecordReader`] over a [`ChunkReader`] yields, as text.
+fn run_record_reader(data: &[u8], sizes: &[u8], opts: DecodeOptions) -> Vec<String> {
+    let reader = ChunkReader {
+        data,
+        sizes,
+        calls: 0,
+        interrupted: false,
+    };
+    let mut r = RecordReader::new(reader, opts);
+    let mut out = Vec::new();
+    for _ in 0..2 * data.len() + 16 {
+        match r.next_record() {
+            Ok(Some(item)) => out.push(format!("{item:?}")),
+            Ok(None) => return out,
+            Err(e) => panic!("RecordReader passed on a retryable error: {e}"),
+        }
+    }
+    panic!("RecordReader did not come to an end");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -98,6 +98,23 @@ impl<'a> Bundle<'a> {
     }
 }
 
+impl<'a> Bundle<'a> {
+    /// The inner messages from `skip` bytes into them on (a member boundary).
+    pub(crate) fn messages_from(&self, skip: usize) -> BundleMessages<'a> {
+        BundleMessages {
+            rest: self.messages.get(skip..).unwrap_or_default(),
+            offset: self.messages_offset + skip.min(self.messages.len()),
+        }
+    }
+}
+
+impl BundleMessages<'_> {
+    /// Absolute offset of the next member (the bundle's end once the walk is over).
+    pub(crate) const fn offset(&self) -> usize {
+        self.offset
+    }
+}
+
 /// Fused iterator over a bundle's inner messages (see [`Bundle::messages`]).
 #[derive(Debug, Clone)]
 pub struct BundleMessages<'a> {
@@ -122,7 +139,10 @@ impl<'a> Iterator for BundleMessages<'a> {
                 self.rest = rest;
                 self.offset += used;
             }
-            _ => self.rest = &[],
+            _ => {
+                self.offset += self.rest.len();
+                self.rest = &[];
+            }
         }
         Some(result)
     }

@@ -85,7 +85,9 @@ impl HeaderMode {
 pub struct DecodeOptions {
     /// Largest accepted message body, in bytes (after the 8-byte header).
     pub max_message_length: u32,
-    /// Record header form of Event Data messages.
+    /// Record header form of Event Data messages: what [`Records`](crate::Records) and
+    /// [`RecordReader`](crate::RecordReader) decode with. Framing alone does not need it;
+    /// [`Message::decode_body`] takes the mode of its own.
     pub header_mode: HeaderMode,
 }
 

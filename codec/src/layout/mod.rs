@@ -864,7 +864,7 @@ pub struct Computed;
 /// field whose value is checked ([`Kind::BlockLen`]).
 // Const evaluation over static layout tables, index bounded by the loop: never input data.
 #[allow(clippy::indexing_slicing)]
-pub const fn needs_full_walk(fields: &[Field]) -> bool {
+pub(crate) const fn needs_full_walk(fields: &[Field]) -> bool {
     let mut i = 0;
     while i < fields.len() {
         if let Kind::BlockLen = fields[i].kind {
@@ -898,12 +898,12 @@ pub(crate) const fn runs_fit(runs: &[usize]) -> bool {
 }
 
 /// Marks "no variable field" in the anchor table.
-pub const NO_ANCHOR: usize = usize::MAX;
+pub(crate) const NO_ANCHOR: usize = usize::MAX;
 
 /// Number of variable-length fields of a layout.
 // Const evaluation over static layout tables, index bounded by the loop: never input data.
 #[allow(clippy::indexing_slicing)]
-pub const fn var_count(fields: &[Field]) -> usize {
+pub(crate) const fn var_count(fields: &[Field]) -> usize {
     let mut i = 0;
     let mut n = 0;
     while i < fields.len() {
@@ -921,7 +921,9 @@ pub const fn var_count(fields: &[Field]) -> usize {
 /// stores only the ends of its variable-length fields.
 // Const evaluation over static layout tables, index bounded by the loop: never input data.
 #[allow(clippy::indexing_slicing)]
-pub const fn anchors<const N: usize>(fields: &[Field]) -> ([usize; N], [usize; N], [usize; N]) {
+pub(crate) const fn anchors<const N: usize>(
+    fields: &[Field],
+) -> ([usize; N], [usize; N], [usize; N]) {
     let mut anchor = [NO_ANCHOR; N];
     let mut rel = [0usize; N];
     let mut var_no = [NO_ANCHOR; N];
@@ -978,7 +980,7 @@ pub(crate) const fn runs<const NV: usize>(fields: &[Field]) -> [usize; NV] {
 /// Builds the fixed offsets table of a layout.
 // Const evaluation over static layout tables, index bounded by the loop: never input data.
 #[allow(clippy::indexing_slicing)]
-pub const fn fixed_offsets<const N: usize>(fields: &[Field]) -> [usize; N] {
+pub(crate) const fn fixed_offsets<const N: usize>(fields: &[Field]) -> [usize; N] {
     let mut a = [0usize; N];
     let mut i = 0;
     while i < N {

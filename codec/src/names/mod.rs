@@ -353,6 +353,38 @@ impl Metadata {
         self.len() == 0
     }
 
+    /// Watches a stream go by: stores what a metadata record says, and renders an intrusion
+    /// event with every name seen so far (`None` for any other record).
+    ///
+    /// Call it on every record in stream order: the FMC sends the metadata an event needs
+    /// before the event, so a name that is `None` here has not arrived.
+    ///
+    /// ```
+    /// # use estreamer_codec::{names::Metadata, DecodeOptions, Records};
+    /// # fn show(bytes: &[u8]) {
+    /// let mut metadata = Metadata::new();
+    /// for item in Records::new(bytes, DecodeOptions::default()) {
+    ///     match item {
+    ///         Ok(r) => {
+    ///             if let Some(event) = metadata.observe(&r.record) {
+    ///                 println!("{:?}", event.sid);
+    ///             }
+    ///         }
+    ///         Err(e) => eprintln!("{e}"),
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn observe(&mut self, record: &Record<'_>) -> Option<Rendered<'_>> {
+        match record {
+            Record::IntrusionEvent(ev) => Some(self.render(ev)),
+            other => {
+                self.ingest(other);
+                None
+            }
+        }
+    }
+
     /// Stores what a metadata record says; returns true when `record` was metadata. Later
     /// records replace earlier ones for the same key (the FMC resends a changed rule).
     pub fn ingest(&mut self, record: &Record<'_>) -> bool {

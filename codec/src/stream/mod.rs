@@ -16,8 +16,13 @@
 //! * bytes left at the end that do not complete a message are `Incomplete { needed }` (the
 //!   last item of [`Messages`], the result of [`StreamDecoder::finish`]).
 
+mod records;
 #[cfg(feature = "tokio")]
 pub mod tokio;
+
+#[cfg(feature = "std")]
+pub use self::records::RecordReader;
+pub use self::records::{InBundle, Located, Position, RecordError, RecordResult, Records};
 
 use crate::error::{DecodeError, ErrorKind};
 use crate::frame::wire::MessageHeader;
@@ -508,6 +513,19 @@ mod buffered {
         /// Stream offset of the next byte to decode.
         pub fn position(&self) -> usize {
             self.decoder.position()
+        }
+
+        /// The message last returned (at stream `offset`, `body_len` bytes of body) again:
+        /// its bytes stay buffered until the next call to
+        /// [`next_message`](Self::next_message).
+        pub(crate) fn message_at(&self, offset: usize, body_len: usize) -> Option<Message<'_>> {
+            let d = &self.decoder;
+            let at = offset.checked_sub(d.base)?;
+            let end = at.checked_add(MessageHeader::LEN)?.checked_add(body_len)?;
+            let bytes = d.buf.get(at..end.min(d.filled))?;
+            frame_at(bytes, offset, d.opts.max_message_length)
+                .ok()
+                .map(|(m, _)| m)
         }
 
         /// The underlying reader.
