@@ -55,7 +55,9 @@
 //! * `alloc`: the encoders.
 //! * `tokio`: a `tokio_util::codec::{Decoder, Encoder}`.
 //! * `arbitrary`: `Arbitrary` impls for structured fuzzing.
-//! * `serde`: `Serialize`/`Deserialize` for the metadata cache's snapshot file format.
+//! * `serde`: `Serialize` for records, views, values and positions (the plain form
+//!   `layout::ser` describes; the JSON Lines schema is the `estreamer-json` crate's), and
+//!   `Serialize`/`Deserialize` for the metadata cache's snapshot file format.
 //!
 //! Without default features the crate is `no_std` and decodes only.
 

@@ -697,6 +697,9 @@ pub fn walk<'a>(
 #[cfg(feature = "alloc")]
 pub use self::enc::encode_fields;
 
+#[cfg(feature = "serde")]
+pub mod ser;
+
 #[cfg(feature = "alloc")]
 mod enc {
     use alloc::vec::Vec;
@@ -1647,6 +1650,15 @@ macro_rules! layout {
                     out: &mut alloc::vec::Vec<u8>,
                 ) -> Result<(), $crate::error::EncodeError> {
                     self.to_repr().encode(out)
+                }
+            }
+
+            /// The data fields in wire order, then `trailing` (the form `layout::ser`
+            /// describes).
+            #[cfg(feature = "serde")]
+            impl serde::Serialize for View<'_> {
+                fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    $crate::layout::ser::fields(s, |f| self.visit_data(f), self.trailing())
                 }
             }
 

@@ -20,6 +20,7 @@ use super::Messages;
 
 /// Where a record was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Position {
     /// Absolute stream offset of the Event Data message that carries the record (for a bundle
     /// member, of the member's own header).
@@ -33,6 +34,7 @@ pub struct Position {
 
 /// A bundle member's place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct InBundle {
     /// The bundle's sequence number (1 for a session's first bundle).
     pub sequence_number: u32,
@@ -218,7 +220,14 @@ fn top<'a>(m: &Message<'a>, mode: HeaderMode) -> Top<'a> {
     }
 }
 
-/// Every record of a complete buffer, bundles opened (see the [module](self) policy).
+/// Every record of a complete buffer, bundles opened.
+///
+/// Messages that carry no record (Null, requests, Streaming Information, host data, Error
+/// messages) are passed over: use [`Messages`] to see them. Every error is yielded, with the
+/// position it was found at, and decoding goes on wherever the framing allows: after a record
+/// that does not decode, after a bundle member with a bad header version, after a top-level
+/// message with a bad header version. Only a length that loses the framing ends the walk (a
+/// bundle's, or the stream's).
 ///
 /// The header mode is [`DecodeOptions::header_mode`].
 ///
@@ -275,10 +284,7 @@ impl<'a> Iterator for Records<'a> {
                 Ok(m) => m,
                 Err(error) => {
                     return Some(Err(RecordError {
-                        position: at(
-                            frame_error_at(&error, self.messages.position()),
-                            None,
-                        ),
+                        position: at(frame_error_at(&error, self.messages.position()), None),
                         error,
                     }));
                 }
