@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
+use estreamer_codec::layout::{Kind, Layout, Series};
 use estreamer_codec::records::catalogue::{Shape, entries, lookup};
 use estreamer_codec::{Body, DecodeOptions, HeaderMode, Message, Messages, Record, RecordType};
 
@@ -167,6 +168,111 @@ pub fn markdown(rows: &[Row]) -> String {
         );
     }
     s
+}
+
+/// The record families, each with its layouts (nested blocks and list items included).
+fn families() -> [(&'static str, &'static [&'static Layout]); 6] {
+    use estreamer_codec::records::{
+        connection, discovery, file_malware, intrusion, metadata, user,
+    };
+    [
+        ("Intrusion", intrusion::LAYOUTS),
+        ("Connection", connection::LAYOUTS),
+        ("File and malware", file_malware::LAYOUTS),
+        ("Discovery", discovery::LAYOUTS),
+        ("User", user::LAYOUTS),
+        ("Metadata", metadata::LAYOUTS),
+    ]
+}
+
+/// A Markdown anchor for a layout heading.
+fn anchor(l: &Layout) -> String {
+    l.name.replace('_', "-")
+}
+
+fn kind_cell(k: Kind) -> String {
+    match k {
+        Kind::Bytes(n) => format!("{n} bytes"),
+        Kind::OptIp16(flag) => format!("ip16 if field {flag} is set"),
+        Kind::Block(l) => format!("block [`{}`](#{})", l.name, anchor(l)),
+        Kind::List(l) => format!("list of [`{}`](#{})", l.name, anchor(l)),
+        k => k.name().to_string(),
+    }
+}
+
+/// One table cell's text: no line breaks, `|` escaped.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// `docs/records.md`: the coverage table, then every layout by family with its fields (offset,
+/// name, wire type, meaning), all from the codec's layout table.
+pub fn reference(rows: &[Row]) -> String {
+    let mut s = String::from(
+        "# Record reference\n\n\
+         Generated from the codec's layout table (`codec/src/records/`), the same descriptions \
+         that decode, encode and write JSON: `cargo run -q -p estreamer-cli -- catalogue \
+         --format reference --testdata testdata > docs/records.md`. A test fails when this file \
+         is out of date. The protocol around the records (framing, headers, blocks, versions, \
+         the conflicts between sources) is in [protocol.md](protocol.md).\n\n\
+         Offsets are in bytes from the start of the record body, or of the block header for a \
+         block layout (whose fields start at 8, after the block type and length); after the \
+         first variable-length field they depend on the data and are left out. Every number is \
+         big-endian.\n\n## Record types\n\n\
+         Every record type: how its body is decoded (its layouts, by block type) or that it is \
+         kept raw (and re-encoded bit-exact), and the hand-verified vectors in `testdata/` that \
+         contain it.\n\n",
+    );
+    s.push_str(&markdown(rows));
+    let mut users: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
+    for e in entries() {
+        for l in e.shape.layouts() {
+            users.entry(l.name).or_default().insert(e.record_type);
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for (family, layouts) in families() {
+        let _ = write!(s, "\n## {family} layouts\n");
+        for l in layouts.iter().filter(|l| seen.insert(l.name)) {
+            let _ = write!(s, "\n### {}\n\n", l.name);
+            let block = match l.block_type {
+                Some(t) => format!("Block type {t} (series {}).", series(l)),
+                None => "A record body (no block header).".to_string(),
+            };
+            let records = match users.get(l.name) {
+                Some(r) => format!(
+                    " Records: {}.",
+                    r.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+                ),
+                None => " Nested in other layouts.".to_string(),
+            };
+            let _ = writeln!(s, "{block}{records} {}\n", cell(l.doc));
+            s.push_str("| offset | field | wire type | meaning |\n|---:|---|---|---|\n");
+            let mut offset = Some(if l.block_type.is_some() { 8 } else { 0 });
+            for f in l.fields {
+                let at = offset.map_or(String::new(), |o| o.to_string());
+                let _ = writeln!(
+                    s,
+                    "| {at} | `{}` | {} | {} |",
+                    f.name,
+                    kind_cell(f.kind),
+                    cell(f.doc)
+                );
+                offset = match (offset, f.kind.fixed_size()) {
+                    (Some(o), Some(n)) => Some(o + n),
+                    _ => None,
+                };
+            }
+        }
+    }
+    s
+}
+
+fn series(l: &Layout) -> u8 {
+    match l.series {
+        Series::One => 1,
+        Series::Two => 2,
+    }
 }
 
 /// The table as plain text.

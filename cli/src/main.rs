@@ -116,7 +116,8 @@ enum Command {
     /// Print the record coverage table: every record type, how its body is decoded (which
     /// layouts, by block type) or that it is kept raw, and the test vectors that contain it.
     Catalogue {
-        /// `text`, `markdown` (for README.md) or `json` (JSON Lines).
+        /// `text`, `markdown` (the table, for README.md), `json` (JSON Lines) or `reference`
+        /// (docs/records.md: the table and every layout's fields).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         /// Directory of `.hex` test vectors to scan for each record type (default: `testdata`
@@ -170,6 +171,7 @@ enum Format {
     Text,
     Markdown,
     Json,
+    Reference,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -371,6 +373,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 Format::Text => estreamer_cli::catalogue::text(&rows),
                 Format::Markdown => estreamer_cli::catalogue::markdown(&rows),
                 Format::Json => estreamer_cli::catalogue::json_lines(&rows),
+                Format::Reference => estreamer_cli::catalogue::reference(&rows),
             };
             print!("{out}");
             Ok(ExitCode::SUCCESS)

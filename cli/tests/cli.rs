@@ -196,6 +196,34 @@ fn readme_coverage_table_is_generated() {
     );
 }
 
+/// docs/records.md is `estreamer catalogue --format reference` verbatim: the field reference
+/// cannot drift from the layouts.
+#[test]
+fn docs_record_reference_is_generated() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let doc = std::fs::read_to_string(root.join("docs/records.md")).unwrap();
+    let rows = estreamer_cli::catalogue::rows(Some(&root.join("testdata")));
+    assert!(
+        doc == estreamer_cli::catalogue::reference(&rows),
+        "docs/records.md is out of date: regenerate it with `cargo run -q -p estreamer-cli -- \
+         catalogue --format reference --testdata testdata > docs/records.md`"
+    );
+    // Every layout of every record type has its section, every field its row.
+    for e in estreamer_codec::records::catalogue::entries() {
+        for l in e.shape.layouts() {
+            assert!(doc.contains(&format!("\n### {}\n", l.name)), "{}", l.name);
+            for f in l.fields {
+                assert!(
+                    doc.contains(&format!("| `{}` |", f.name)),
+                    "{}.{}",
+                    l.name,
+                    f.name
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn catalogue_lists_every_decoded_record_with_a_vector() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata");

@@ -275,7 +275,18 @@ fn documented(field: &Field, offset: Option<usize>, layout: &Ident) -> Result<TS
         attrs[i] = syn::parse_quote!(#[doc = #line]);
     }
     let (name, kind, arg) = (&field.name, &field.kind, &field.arg);
-    Ok(quote! { #(#attrs)* #name : #kind #arg })
+    let doc = doc_of(&field.attrs);
+    Ok(quote! { #(#attrs)* #name : #kind #arg => #doc })
+}
+
+/// The documentation of `attrs` as one paragraph (lines joined with spaces).
+fn doc_of(attrs: &[Attribute]) -> String {
+    let lines: Vec<String> = attrs
+        .iter()
+        .filter_map(doc_text)
+        .map(|l| l.trim().to_string())
+        .collect();
+    lines.join(" ").trim().to_string()
 }
 
 /// `snake_case` to `CamelCase`.
@@ -332,11 +343,12 @@ fn emit_layout(item: &LayoutItem, fields: &[Field]) -> Result<TS> {
         name.value()
     );
     let docs: Vec<&Attribute> = attrs.iter().filter(|a| a.path().is_ident("doc")).collect();
+    let doc = doc_of(attrs);
     Ok(quote! {
         layout! {
             #(#attrs)*
             mod #module;
-            name = #name, block = #block, series = #series;
+            name = #name, block = #block, series = #series, doc = #doc;
             { #(#out),* }
         }
         #[doc = #view_doc]

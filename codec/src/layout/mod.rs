@@ -133,6 +133,8 @@ pub struct Field {
     pub name: &'static str,
     /// Wire type.
     pub kind: Kind,
+    /// What the field means (its documentation in the layout table, one paragraph).
+    pub doc: &'static str,
 }
 
 /// Block series, which decides the BLOB primitive's type number.
@@ -182,6 +184,8 @@ pub struct Layout {
     pub series: Series,
     /// The fields in wire order.
     pub fields: &'static [Field],
+    /// What the layout is (its documentation in the layout table, one paragraph).
+    pub doc: &'static str,
 }
 
 impl Layout {
@@ -1348,11 +1352,11 @@ macro_rules! layout {
     (
         $(#[$m:meta])*
         mod $module:ident;
-        name = $name:literal, block = $block:expr, series = $series:ident;
+        name = $name:literal, block = $block:expr, series = $series:ident, doc = $doc:literal;
         {
             $(
                 $(#[$fm:meta])*
-                $fname:ident : $kind:ident $([$n:literal])? $(($l:path))?
+                $fname:ident : $kind:ident $([$n:literal])? $(($l:path))? => $fdoc:literal
             ),* $(,)?
         }
     ) => {
@@ -1370,7 +1374,11 @@ macro_rules! layout {
 
             /// The fields, in wire order.
             pub const FIELDS: &[Field] = &[
-                $(Field { name: stringify!($fname), kind: kind_const!($kind $($n)? $($l)?) }),*
+                $(Field {
+                    name: stringify!($fname),
+                    kind: kind_const!($kind $($n)? $($l)?),
+                    doc: $fdoc,
+                }),*
             ];
 
             /// The layout description.
@@ -1379,6 +1387,7 @@ macro_rules! layout {
                 block_type: $block,
                 series: Series::$series,
                 fields: FIELDS,
+                doc: $doc,
             };
 
             const N: usize = FIELDS.len();
