@@ -19,7 +19,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use estreamer_benches::{SynthConfig, synth};
+use estreamer_benches::{SynthConfig, for_each_record, synth};
 use estreamer_codec::names::Metadata;
 use estreamer_codec::{
     Body, ConnectionBlock, DecodeOptions, HeaderMode, IntrusionEvent, Messages, Record, RecordType,
@@ -51,24 +51,6 @@ fn records(stream: &[u8]) -> Vec<Rec<'_>> {
         }
     }
     out
-}
-
-/// Folds a field's value into a number without a store per field.
-#[inline(always)]
-fn cheap(v: estreamer_codec::layout::Value<'_>) -> u64 {
-    use estreamer_codec::layout::Value;
-    match v {
-        Value::U8(x) => x.into(),
-        Value::U16(x) => x.into(),
-        Value::U32(x) => x.into(),
-        Value::U64(x) => x,
-        Value::I32(x) => x as u64,
-        Value::Ip16(a) => a.0[15].into(),
-        Value::Uuid(u) => u.0[15].into(),
-        Value::Bytes(b) => b.len() as u64,
-        Value::Text(t) => t.len() as u64,
-        _ => 1,
-    }
 }
 
 /// Consumes a value so that reading it cannot be optimized away (and counts it).
@@ -133,7 +115,7 @@ fn bench(c: &mut Criterion) {
                         continue;
                     };
                     // Every field through its typed accessor.
-                    v.visit(|_, value| acc = acc.wrapping_add(cheap(value)));
+                    v.visit(|_, value| acc = acc.wrapping_add(estreamer_benches::fold(value)));
                 }
                 black_box(acc)
             })
@@ -236,8 +218,8 @@ fn bench(c: &mut Criterion) {
                     else {
                         continue;
                     };
-                    rec.visit_prefix(|_, v| acc = acc.wrapping_add(cheap(v)));
-                    rec.visit_fields(|_, v| acc = acc.wrapping_add(cheap(v)));
+                    rec.visit_prefix(|_, v| acc = acc.wrapping_add(estreamer_benches::fold(v)));
+                    rec.visit_fields(|_, v| acc = acc.wrapping_add(estreamer_benches::fold(v)));
                 }
                 black_box(acc)
             })
@@ -293,23 +275,11 @@ fn bench(c: &mut Criterion) {
         g.bench_function(id, |b| {
             b.iter(|| {
                 let mut acc = 0u64;
-                for m in Messages::new(black_box(&s.bytes), DecodeOptions::default()) {
-                    let Ok(m) = m else { continue };
-                    let Ok(Body::Bundle(bundle)) = m.decode_body(HeaderMode::Auto) else {
-                        continue;
-                    };
-                    for inner in bundle.messages().flatten() {
-                        let Ok(Body::EventData(d)) = inner.decode_body(HeaderMode::Auto) else {
-                            continue;
-                        };
-                        let Ok(rec) = &Record::decode(&d) else {
-                            continue;
-                        };
-                        for parts in rec.prefix().into_iter().chain(rec.parts()) {
-                            let _ = parts.for_each(|_, v| fold(&mut acc, v));
-                        }
+                for_each_record(black_box(&s.bytes), |rec| {
+                    for parts in rec.prefix().into_iter().chain(rec.parts()) {
+                        let _ = parts.for_each(|_, v| fold(&mut acc, v));
                     }
-                }
+                });
                 black_box(acc)
             })
         });
@@ -328,22 +298,10 @@ fn bench(c: &mut Criterion) {
         g.bench_function(id, |b| {
             b.iter(|| {
                 let mut acc = 0u64;
-                for m in Messages::new(black_box(&s.bytes), DecodeOptions::default()) {
-                    let Ok(m) = m else { continue };
-                    let Ok(Body::Bundle(bundle)) = m.decode_body(HeaderMode::Auto) else {
-                        continue;
-                    };
-                    for inner in bundle.messages().flatten() {
-                        let Ok(Body::EventData(d)) = inner.decode_body(HeaderMode::Auto) else {
-                            continue;
-                        };
-                        let Ok(rec) = &Record::decode(&d) else {
-                            continue;
-                        };
-                        rec.visit_prefix(|_, v| acc = acc.wrapping_add(cheap(v)));
-                        rec.visit_fields(|_, v| acc = acc.wrapping_add(cheap(v)));
-                    }
-                }
+                for_each_record(black_box(&s.bytes), |rec| {
+                    rec.visit_prefix(|_, v| acc = acc.wrapping_add(estreamer_benches::fold(v)));
+                    rec.visit_fields(|_, v| acc = acc.wrapping_add(estreamer_benches::fold(v)));
+                });
                 black_box(acc)
             })
         });

@@ -26,44 +26,11 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use estreamer_benches::{SynthConfig, synth};
-use estreamer_codec::layout::Value;
+use estreamer_benches::{SynthConfig, events, fold, synth};
 use estreamer_codec::names::Metadata;
 use estreamer_codec::{
     Body, DecodeOptions, EventData, HeaderMode, IntrusionEvent, Messages, Record, RecordType,
 };
-
-/// Consumes a field's value cheaply (no store per field).
-#[inline(always)]
-fn fold(v: Value<'_>) -> u64 {
-    match v {
-        Value::U8(x) => x.into(),
-        Value::U16(x) => x.into(),
-        Value::U32(x) => x.into(),
-        Value::U64(x) => x,
-        Value::I32(x) => x as u64,
-        Value::Ip16(a) => a.0[15].into(),
-        Value::Uuid(u) => u.0[15].into(),
-        Value::Bytes(b) => b.len() as u64,
-        Value::Text(t) => t.len() as u64,
-        _ => 1,
-    }
-}
-
-/// Every Event Data record of a stream.
-fn records(stream: &[u8]) -> Vec<EventData<'_>> {
-    let mut out = Vec::new();
-    for m in Messages::new(stream, DecodeOptions::default()).flatten() {
-        if let Ok(Body::Bundle(b)) = m.decode_body(HeaderMode::Auto) {
-            for inner in b.messages().flatten() {
-                if let Ok(Body::EventData(d)) = inner.decode_body(HeaderMode::Auto) {
-                    out.push(d);
-                }
-            }
-        }
-    }
-    out
-}
 
 fn main() {
     let big = synth(&SynthConfig::default());
@@ -71,7 +38,7 @@ fn main() {
         target_bytes: 1 << 20,
         ..SynthConfig::default()
     });
-    let all = records(&big.bytes);
+    let all = events(&big.bytes);
     let mut md = Metadata::new();
     for d in &all {
         if let Ok(r) = Record::decode(d) {

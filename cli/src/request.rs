@@ -310,7 +310,7 @@ mod tests {
         assert!(parse_extended("bogus:3").is_err());
     }
 
-    /// WIRE.md Appendix B.1 and B.2b, worked out there from eNcore's builders.
+    /// docs/protocol.md Appendix B.1 and B.2b, worked out there from eNcore's builders.
     #[test]
     fn request_bytes_match_appendix_b() {
         let req = build(

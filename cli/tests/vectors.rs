@@ -2,7 +2,7 @@
 //! `hostile/`) and checks each `#>` expectation (a JSON object whose keys must all be present,
 //! with equal values, in the Nth output object) and the `# objects:` count. A file with
 //! `# render: yes` is decoded as `estreamer decode --render` (a fresh metadata cache). The
-//! expected values were worked out by hand from WIRE.md; see testdata/README.md for the format.
+//! expected values were worked out by hand from docs/protocol.md; see testdata/README.md for the format.
 
 use std::path::{Path, PathBuf};
 

@@ -20,10 +20,10 @@
 //!
 //! # Acknowledgements do not wait for the bookmark (decision)
 //! An acknowledgement (a Null) tells the server only that the client is ready for more: the
-//! guide's flow control (WIRE.md §1, §11.9: "a client sends Null to signal readiness for
+//! guide's flow control (docs/protocol.md §1, §11.9: "a client sends Null to signal readiness for
 //! more data"). The server keeps no per-client history and commits nothing on an
 //! acknowledgement; a new session asks for a start time and gets everything archived since
-//! (WIRE.md §1, §3.1). So an acknowledged record that the bookmark does not cover yet is not
+//! (docs/protocol.md §1, §3.1). So an acknowledged record that the bookmark does not cover yet is not
 //! lost if the process dies: the next session starts at the bookmark and the server sends it
 //! again. Holding acknowledgements until the bookmark is durable would instead stall the server
 //! (it stops after a few unacknowledged bundles) for two `fdatasync` calls per window.

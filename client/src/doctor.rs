@@ -1,7 +1,7 @@
 //! `estreamer doctor`: Cisco's troubleshooting checklist for eStreamer clients
 //! (TROUBLESHOOTING.md) run as code against a real server.
 //!
-//! [`run`] goes through the stages a session goes through (WIRE.md §1) and stops at the first
+//! [`run`] goes through the stages a session goes through (docs/protocol.md §1) and stops at the first
 //! that breaks, saying what was found and what to do about it:
 //!
 //! | id                 | checks                                                          |
@@ -1365,7 +1365,7 @@ fn check_events(a: &Arrival, opts: &DoctorOptions) -> Check {
             ID,
             detail,
             "those records cannot be bookmarked; check the FMC version and report it \
-             (WIRE.md §12 item 8)",
+             (docs/protocol.md §12 item 8)",
         );
     }
     detail.push_str("; all with the extended header (bookmarks and correct SIDs work)");

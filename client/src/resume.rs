@@ -1,6 +1,6 @@
 //! Resuming without losing or repeating events: the bookmark and the duplicate window.
 //!
-//! # Bookmark (WIRE.md §3.1)
+//! # Bookmark (docs/protocol.md §3.1)
 //! The bookmark is the largest record-header archive timestamp among the records the sink
 //! has accepted. A new session starts at that second, so the server sends again every record
 //! of that second that was already written (it keeps no per-client history): those are the

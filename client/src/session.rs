@@ -1,4 +1,4 @@
-//! The client side of an eStreamer session as a sans-I/O state machine (WIRE.md §1, §3-§5,
+//! The client side of an eStreamer session as a sans-I/O state machine (docs/protocol.md §1, §3-§5,
 //! §11.9).
 //!
 //! The [`Session`] never touches a socket. The transport hands it the bytes it read
@@ -15,7 +15,7 @@
 //! 3. Event Data (4) and Message Bundles (4002) arrive; Nulls from the server are keep-alives;
 //!    an Error (1) from the server is surfaced with its code and text and ends the session.
 //!
-//! # Acknowledgements (decision, WIRE.md §11.9)
+//! # Acknowledgements (decision, docs/protocol.md §11.9)
 //! The guide asks for one Null per Message Bundle and, in plain mode, a Null as "ready for
 //! more"; Cisco's client sends a Null after *every* message it reads and servers tolerate it.
 //! [`AckPolicy::Guide`] (the default) acknowledges every bundle and every standalone Event
@@ -40,7 +40,7 @@ use estreamer_codec::{
     StreamDecoder, StreamingRequest,
 };
 
-/// The eStreamer service ID in Streaming Information / Streaming Request (WIRE.md §4.1).
+/// The eStreamer service ID in Streaming Information / Streaming Request (docs/protocol.md §4.1).
 pub const ESTREAMER_SERVICE: u32 = 6667;
 
 /// When the client sends a Null acknowledgement.

@@ -1,4 +1,4 @@
-//! The sans-I/O session, byte for byte, against messages written out by hand from WIRE.md
+//! The sans-I/O session, byte for byte, against messages written out by hand from docs/protocol.md
 //! (Appendix B for the requests, §4.1/§4.4/§5 for the server's messages).
 
 use estreamer_client::session::{AckPolicy, CloseReason, Event, Phase, Session, SessionConfig};

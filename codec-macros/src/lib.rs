@@ -1128,6 +1128,7 @@ fn expand_table(t: &Table) -> Result<TS> {
             /// never on a configured version.
             // Rows list their record types one by one, as the table does.
             #[allow(clippy::manual_range_patterns)]
+            #[inline]
             pub fn decode_body(t: RecordType, body: &'a [u8], base: usize) -> Result<Record<'a>, DecodeError> {
                 let row = match __ROW_OF.get(t.0 as usize) {
                     Some(&r) => r,

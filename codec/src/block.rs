@@ -1,4 +1,4 @@
-//! Data blocks (WIRE.md §7): `u32 type, u32 length (including these 8 bytes), data`.
+//! Data blocks (docs/protocol.md §7): `u32 type, u32 length (including these 8 bytes), data`.
 //!
 //! The block series (1 or 2) is not on the wire: it follows from the record that carries the
 //! block. Series 1 and 2 reuse numbers for different blocks, so there are two open newtypes,
@@ -22,7 +22,7 @@ use crate::values::Text;
 pub const MAX_NESTING: u8 = 16;
 
 open_code!(
-    /// A series-1 block type (discovery, connection, user and other "RNA" records; WIRE.md §7.3).
+    /// A series-1 block type (discovery, connection, user and other "RNA" records; docs/protocol.md §7.3).
     BlockType1(u32)
 );
 
@@ -168,7 +168,7 @@ open_code_consts!(BlockType1, u32, {
 });
 
 open_code!(
-    /// A series-2 block type (intrusion, file, malware and most metadata records; WIRE.md §7.4).
+    /// A series-2 block type (intrusion, file, malware and most metadata records; docs/protocol.md §7.4).
     BlockType2(u32)
 );
 

@@ -82,7 +82,7 @@ pub enum ErrorKind {
     /// (Entries after the terminator are [`ErrorKind::TrailingBytes`].)
     MissingTerminator,
     /// A Streaming Request or Streaming Information body whose service lengths fit neither the
-    /// including nor the excluding convention (WIRE.md §4.2, §12 item 4).
+    /// including nor the excluding convention (docs/protocol.md §4.2, §12 item 4).
     ServiceLength {
         /// The service length field of the first service that does not fit.
         declared: u32,

@@ -11,7 +11,7 @@
 //! ```
 //! use estreamer_codec::{decode_message, Body, DecodeOptions, HeaderMode};
 //!
-//! // WIRE.md Appendix B.4: Error, code -1, text "bye".
+//! // docs/protocol.md Appendix B.4: Error, code -1, text "bye".
 //! let bytes = [0, 1, 0, 1, 0, 0, 0, 9, 0xff, 0xff, 0xff, 0xff, 0, 3, b'b', b'y', b'e'];
 //! let (msg, used) = decode_message(&bytes, &DecodeOptions::default()).unwrap();
 //! assert_eq!(used, bytes.len());
@@ -32,6 +32,12 @@
 //! This is `examples/sids.rs`, run as `cargo run -q -p estreamer-codec --example sids -- FILE`:
 //!
 #![cfg_attr(feature = "std", doc = concat!("```no_run\n", include_str!("../examples/sids.rs"), "```"))]
+//!
+//! ## References
+//!
+//! Section numbers (§) in this crate's documentation are those of the project's protocol
+//! reference, `docs/protocol.md` in the repository; every record's fields are in
+//! `docs/records.md`, generated from the same layout table as this crate's views.
 //!
 //! ## Modules
 //! * [`frame`]: the message header and every message body ([`Body`]): requests, flags

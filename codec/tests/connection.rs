@@ -1,5 +1,5 @@
-//! Connection events (record 71, WIRE.md §10): the discovery header's optional IPv6 field and
-//! block 174 built by hand at the offsets WIRE.md's table gives, then decoded through the view.
+//! Connection events (record 71, docs/protocol.md §10): the discovery header's optional IPv6 field and
+//! block 174 built by hand at the offsets docs/records.md gives, then decoded through the view.
 
 use estreamer_codec::{ConnectionBlock, Record, RecordType};
 

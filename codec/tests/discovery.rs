@@ -8,6 +8,10 @@
 //! (one value per field from a seed, nested lists with 0, 1 or 2 items), independent of the
 //! codec's encoder; the values it wrote are then compared with what the codec decodes.
 
+#[path = "common/keys.rs"]
+mod keys;
+use keys::EVENT_DATA_KEYS;
+
 use std::collections::BTreeSet;
 
 use estreamer_codec::layout::{self, Kind, Layout, Nested, Value};
@@ -125,7 +129,7 @@ fn write_fields(
                 V::Bytes(b)
             }
             Kind::List(item) => {
-                // Series-1 List (11) or Generic List (31), both decoded alike (WIRE.md §7.2).
+                // Series-1 List (11) or Generic List (31), both decoded alike (docs/protocol.md §7.2).
                 let list_type = if s.next() % 2 == 0 { 11u32 } else { 31 };
                 let start = out.len();
                 out.extend_from_slice(&list_type.to_be_bytes());
@@ -236,7 +240,7 @@ fn reencode(r: &Record<'_>) -> Vec<u8> {
     out
 }
 
-/// A discovery event header (WIRE.md §6.5): 40 bytes, or 56 with Has IPv6 = 1.
+/// A discovery event header (docs/protocol.md §6.5): 40 bytes, or 56 with Has IPv6 = 1.
 fn header(has_ipv6: bool) -> Vec<u8> {
     let mut h = Vec::new();
     h.extend_from_slice(&7u32.to_be_bytes()); // 0 device ID
@@ -421,7 +425,7 @@ fn every_catalogue_row_decodes_and_reencodes() {
     assert!(checked >= 100, "only {checked}");
 }
 
-/// The records of WIRE.md Appendix A this module decodes, and those it leaves raw.
+/// The records of docs/protocol.md Appendix A this module decodes, and those it leaves raw.
 #[test]
 fn catalogue_rows_are_the_appendix_a_discovery_records() {
     let rows: Vec<u32> = entries().iter().map(|e| e.record_type).collect();
@@ -978,26 +982,11 @@ fn correlation_event_through_repr() {
 /// or `trailing_bytes`.
 #[test]
 fn json_keys_are_unique() {
-    const TOP: &[&str] = &[
-        "offset",
-        "header_version",
-        "message_type",
-        "message_type_name",
-        "message_length",
-        "bundle_offset",
-        "bundle_index",
-        "record_header_form",
-        "record_type",
-        "record_type_name",
-        "netmap_id",
-        "record_length",
-        "archive_timestamp",
-        "reserved",
-        "record_type_flag",
-        "record_layout",
-        "trailing_bytes",
-        "discovery_header",
-    ];
+    let top: Vec<&str> = EVENT_DATA_KEYS
+        .iter()
+        .copied()
+        .chain(["discovery_header"])
+        .collect();
     fn check(l: &Layout, mut taken: Vec<String>, clashes: &mut Vec<String>) {
         for f in l.fields {
             let mut ks = vec![f.name.to_owned()];
@@ -1020,7 +1009,7 @@ fn json_keys_are_unique() {
     let mut clashes = Vec::new();
     for e in entries() {
         for l in e.shape.layouts() {
-            let mut taken: Vec<String> = TOP.iter().map(|k| (*k).to_owned()).collect();
+            let mut taken: Vec<String> = top.iter().map(|k| (*k).to_owned()).collect();
             if l.block_type.is_some() {
                 taken.extend(["block_type".to_owned(), "block_length".to_owned()]);
             }

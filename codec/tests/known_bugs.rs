@@ -8,6 +8,10 @@
     clippy::panic
 )]
 
+#[path = "common/keys.rs"]
+mod keys;
+use keys::EVENT_DATA_KEYS;
+
 use estreamer_codec::{Body, DecodeOptions, HeaderMode, MessageType, Messages, encode_body};
 
 /// `Bundle` derives `PartialEq`, so equality includes the private `messages_offset` (where the
@@ -16,7 +20,7 @@ use estreamer_codec::{Body, DecodeOptions, HeaderMode, MessageType, Messages, en
 /// byte is the same.
 #[test]
 fn bundle_equality_ignores_position() {
-    // A Null (WIRE.md Appendix B.3) then a bundle with no inner message: connection 1, sequence 2.
+    // A Null (docs/protocol.md Appendix B.3) then a bundle with no inner message: connection 1, sequence 2.
     let bytes = [
         0, 1, 0, 0, 0, 0, 0, 0, // Null at 0
         0, 1, 0x0f, 0xa2, 0, 0, 0, 8, // bundle at 8: version 1, type 4002, length 8
@@ -44,29 +48,6 @@ fn bundle_equality_ignores_position() {
     // Same content, decoded at offsets 8 and 0:
     assert_eq!(body, again, "equal wire content must compare equal");
 }
-
-/// The keys `estreamer decode` writes at the top level of every Event Data object, besides the
-/// record's fields (README "JSON Lines schema"; `block_type`/`block_length` for block layouts,
-/// `trailing_bytes` when bytes follow the last field).
-const EVENT_DATA_KEYS: &[&str] = &[
-    "offset",
-    "header_version",
-    "message_type",
-    "message_type_name",
-    "message_length",
-    "bundle_offset",
-    "bundle_index",
-    "record_header_form",
-    "record_type",
-    "record_type_name",
-    "netmap_id",
-    "record_length",
-    "archive_timestamp",
-    "reserved",
-    "record_type_flag",
-    "record_layout",
-    "trailing_bytes",
-];
 
 /// The keys `--render` adds to an intrusion event object.
 const RENDERED_KEYS: &[&str] = &[
@@ -133,7 +114,7 @@ fn keys_of(f: &estreamer_codec::layout::Field) -> Vec<String> {
 /// A record's field names are written as top-level keys next to the message keys, so a field
 /// named like a message key produces an object with the same key twice (RFC 8259 §4: names
 /// SHOULD be unique; JSON parsers keep one of the two, most the last, so the header value is
-/// lost). Today: record 66's `message_length` (u16 length of the rule message, WIRE.md §8.1)
+/// lost). Today: record 66's `message_length` (u16 length of the rule message, docs/protocol.md §8.1)
 /// repeats the message header's `message_length`: for Appendix B.6 the object holds
 /// `"message_length":82` then `"message_length":16`, and serde_json, Python and jq all read 16.
 #[test]
@@ -158,7 +139,7 @@ fn layout_field_names_do_not_repeat_message_keys() {
 
 /// With `--render`, an intrusion event object gets the rendered names after its typed fields;
 /// four of the rendered keys are also intrusion field names, so the object holds each of them
-/// twice: the number from the event, then the name (or null). WIRE.md §9.3 names the fields
+/// twice: the number from the event, then the name (or null). docs/protocol.md §9.3 names the fields
 /// Source Country, Destination Country, SSL Actual Action and SSL Flow Status; the README
 /// (`--render`) uses the same words for the names. A parser keeps the name and loses the code
 /// (e.g. `"source_country":840` then `"source_country":"United States"`), and without metadata
@@ -185,7 +166,7 @@ fn intrusion_field_names_do_not_repeat_rendered_keys() {
 /// testdata/README.md's error-offset convention: a length field inside a body is pointed at
 /// directly, and so it is for record 4's u16 name length, record 67's, String blocks and the
 /// u32 lengths. Record 66 keeps its u16 Message Length at body offset 16, 34 bytes before the
-/// text (WIRE.md §8.1); when the text overruns the body the error points at the text (body
+/// text (docs/protocol.md §8.1); when the text overruns the body the error points at the text (body
 /// offset 50) instead of at the length field (body offset 16).
 #[test]
 fn rule_message_overrun_points_at_its_length_field() {

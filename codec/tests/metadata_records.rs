@@ -1,8 +1,12 @@
-//! The metadata records of WIRE.md Appendix C that decode through the catalogue
+//! The metadata records of docs/protocol.md Appendix C that decode through the catalogue
 //! (`codec/src/records_metadata.rs`): each layout is built through its `Repr`, decoded with
 //! `Record::decode_body` as `Record::Generic`, walked field by field, re-encoded bit-exact (through
 //! the typed view and through the generic walker), and cut at every byte. Records 614 and 140
 //! (many String blocks) also get hand-computed offsets.
+
+#[path = "common/keys.rs"]
+mod keys;
+use keys::EVENT_DATA_KEYS;
 
 use estreamer_codec::layout::{self, Computed, Kind, Layout, Value};
 use estreamer_codec::records::metadata::*;
@@ -449,7 +453,7 @@ fn record_614_ssl_certificate_details_offsets() {
         trailing: &[],
     };
     let body = enc(|o| repr.encode(o));
-    // Hand-computed block offsets (WIRE.md C.12): 0 type, 4 length, 8 fingerprint, 28 public
+    // Hand-computed block offsets (docs/protocol.md Appendix C.12): 0 type, 4 length, 8 fingerprint, 28 public
     // key, 48 serial, 68 serial length, 72 subject CN (8 + 11 = 19), 91 subject O (19), 110
     // subject OU (8 + 0), 118 subject country (8 + 2), 128 issuer CN (8 + 10), 146 issuer O
     // (19), 165 issuer OU (8 + 3), 176 issuer country (10), 186 valid start, 190 valid finish,
@@ -525,7 +529,7 @@ fn record_140_rule_documentation_offsets() {
         trailing: &[],
     };
     let body = enc(|o| repr.encode(o));
-    // Hand-computed block offsets (WIRE.md C.14): 8 signature ID, 12 generator ID, 16
+    // Hand-computed block offsets (docs/protocol.md Appendix C.14): 8 signature ID, 12 generator ID, 16
     // revision, then String blocks of 8 + text bytes: 20 summary (15), 35 impact (12), 47
     // detail (8), 55 affected systems (13), 68 attack scenarios (14), 82 ease of attack (14),
     // 96 false positives (18), 114 false negatives (12), 126 corrective action (13), 139
@@ -578,7 +582,7 @@ fn records_69_70_correlation() {
         trailing: &[],
     };
     let body = enc(|o| repr.encode(o));
-    // WIRE.md C.15: body size 40 + n + d = 40 + 8 + 9; the description's length at 6 + n = 14.
+    // docs/protocol.md Appendix C.15: body size 40 + n + d = 40 + 8 + 9; the description's length at 6 + n = 14.
     assert_eq!(body.len(), 57);
     assert_eq!(&body[4..6], &[0, 8]);
     assert_eq!(&body[14..16], &[0, 9]);
@@ -822,28 +826,6 @@ fn catalogue_rows_match_the_layouts() {
         }
     }
 }
-
-/// The keys `estreamer decode` writes at the top level of an Event Data object besides the
-/// record's fields (`codec/tests/known_bugs.rs` checks the core layouts the same way).
-const EVENT_DATA_KEYS: &[&str] = &[
-    "offset",
-    "header_version",
-    "message_type",
-    "message_type_name",
-    "message_length",
-    "bundle_offset",
-    "bundle_index",
-    "record_header_form",
-    "record_type",
-    "record_type_name",
-    "netmap_id",
-    "record_length",
-    "archive_timestamp",
-    "reserved",
-    "record_type_flag",
-    "record_layout",
-    "trailing_bytes",
-];
 
 /// No field of these layouts writes a JSON key that the object already has.
 #[test]

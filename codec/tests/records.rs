@@ -110,7 +110,7 @@ fn intrusion_85_round_trips_and_dispatches_on_the_block_type() {
     assert_eq!(body.len(), 283 + 8 * 8 + 1 + 16 + 5 + 11 + 11);
     assert_eq!(&body[..4], &85u32.to_be_bytes());
     assert_eq!(&body[4..8], &(body.len() as u32).to_be_bytes());
-    // Blocked reason at offset 84, MPLS label at 85 (WIRE.md §9.3).
+    // Blocked reason at offset 84, MPLS label at 85 (docs/protocol.md §9.3).
     assert_eq!(body[84], 7);
     assert_eq!(&body[85..89], &[0xff; 4]);
     let r = Record::decode_body(RecordType::INTRUSION_EVENT, &body, 100).unwrap();

@@ -1,4 +1,4 @@
-//! Request flags, initial timestamps and version resolution (WIRE.md §3).
+//! Request flags, initial timestamps and version resolution (docs/protocol.md §3).
 
 use estreamer_codec::{
     EventCode, EventTypeRequest, InitialTimestamp, RequestFlags, VersionResolution, VersionSource,
@@ -21,7 +21,7 @@ fn every_bit_has_a_distinct_name_and_mask() {
     assert_eq!(names.len(), 32);
 }
 
-/// Masks worked out from WIRE.md §3.2 ("bit n = mask 1 << n").
+/// Masks worked out from docs/protocol.md §3.2 ("bit n = mask 1 << n").
 #[test]
 fn named_bits_match_the_spec_table() {
     assert_eq!(RequestFlags::PACKET_DATA.0, 0x0000_0001);
@@ -107,7 +107,7 @@ fn ext(list: &[(EventCode, u16)]) -> Vec<EventTypeRequest> {
 }
 
 /// The TAC note's example: discovery requested at versions 1 and 6 plus an extended request for
-/// version 3 gives version 6. No flag bit is known to request discovery v6 (WIRE.md §12 item
+/// version 3 gives version 6. No flag bit is known to request discovery v6 (docs/protocol.md §12 item
 /// 1), so the v6 request is an extended entry here, and the v1 request is flag bit 3.
 #[test]
 fn tac_example_newest_discovery_version_wins() {

@@ -1,6 +1,6 @@
 //! The hand-verified vectors of `testdata/` against the codec: expected objects, bit-exact
 //! round trips (messages and typed records), truncation and mutation sweeps, and field-level
-//! checks of WIRE.md Appendix B.
+//! checks of docs/protocol.md Appendix B.
 
 #![allow(
     clippy::unwrap_used,
@@ -622,7 +622,7 @@ fn appendix_b5_classification() {
     assert_eq!(d.archive_timestamp(), None);
     assert_eq!(d.reserved(), None);
     assert_eq!(d.body_offset(), 16);
-    // Body fields (WIRE.md §9.2): id 35, name length 15, name, description length 29.
+    // Body fields (docs/protocol.md §9.2): id 35, name length 15, name, description length 29.
     assert_eq!(&d.body[..4], &35u32.to_be_bytes());
     assert_eq!(&d.body[4..6], &15u16.to_be_bytes());
     assert_eq!(&d.body[6..21], b"trojan-activity");
@@ -656,7 +656,7 @@ fn appendix_b6_rule_message_extended() {
     assert_eq!(d.record_length(), 66);
     assert_eq!(d.body.len(), 66);
     assert_eq!(d.body_offset(), 24);
-    // WIRE.md §8.1: GID 1, Rule ID 1000001, revision 0, rendered SID 2000005, message length 16.
+    // docs/protocol.md §8.1: GID 1, Rule ID 1000001, revision 0, rendered SID 2000005, message length 16.
     assert_eq!(&d.body[0..4], &1u32.to_be_bytes());
     assert_eq!(&d.body[4..8], &1_000_001u32.to_be_bytes());
     assert_eq!(&d.body[8..12], &0u32.to_be_bytes());
@@ -921,7 +921,7 @@ fn typed_records_reencode_bit_exact() {
 }
 
 /// The record vectors exercise every record layout this crate decodes for intrusion events and
-/// their metadata, every intrusion block type of WIRE.md §9.3 that has a vector (41, 45, 60, 81,
+/// their metadata, every intrusion block type of docs/protocol.md §9.3 that has a vector (41, 45, 60, 81,
 /// 85), and both raw forms.
 #[test]
 fn record_vectors_cover_the_layouts() {

@@ -428,7 +428,7 @@ fn push_lossy(out: &mut Out, bytes: &[u8]) -> bool {
     replaced
 }
 
-/// Formats a 16-byte address field (WIRE.md §11.2): IPv4-mapped addresses as dotted IPv4.
+/// Formats a 16-byte address field (docs/protocol.md §11.2): IPv4-mapped addresses as dotted IPv4.
 pub fn ip16(bytes: [u8; 16]) -> IpAddr {
     let v6 = Ipv6Addr::from(bytes);
     match v6.to_ipv4_mapped() {
@@ -544,7 +544,7 @@ pub fn push_ipv4(out: &mut Out, octets: [u8; 4]) {
     put_prefix(out, &buf, end + 1);
 }
 
-/// Formats a UUID in the canonical lowercase 8-4-4-4-12 form (WIRE.md §11.3: bytes in order).
+/// Formats a UUID in the canonical lowercase 8-4-4-4-12 form (docs/protocol.md §11.3: bytes in order).
 pub fn push_uuid(out: &mut Out, u: [u8; 16]) {
     let mut buf = [0u8; 36];
     uuid_text(&mut buf, u);
@@ -886,7 +886,7 @@ impl<'a> Obj<'a> {
         }
     }
 
-    /// A 16-byte address field (WIRE.md §11.2) as text: IPv4-mapped addresses as dotted IPv4.
+    /// A 16-byte address field (docs/protocol.md §11.2) as text: IPv4-mapped addresses as dotted IPv4.
     #[inline]
     pub fn ip16(&mut self, k: &str, v: [u8; 16]) -> &mut Self {
         self.key(k);

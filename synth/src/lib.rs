@@ -6,7 +6,7 @@
 //! record headers (request flag bit 23) and receives Message Bundles (4002). The benches in
 //! `benches/decode.rs` and the allocation test in `tests/no_alloc.rs` decode it.
 //!
-//! What the stream looks like (WIRE.md section numbers in brackets):
+//! What the stream looks like (docs/protocol.md section numbers in brackets):
 //!
 //! * top level: Message Bundles [§4.4] of `min_bundle_messages..=max_bundle_messages` inner
 //!   messages, with the sequence number counting up from 1, and now and then a Null keep-alive
@@ -190,7 +190,7 @@ impl RecordKind {
         }
     }
 
-    /// Metadata records are FMC-generated: archive timestamp 0 (WIRE.md §6.2).
+    /// Metadata records are FMC-generated: archive timestamp 0 (docs/protocol.md §6.2).
     const fn is_metadata(self) -> bool {
         matches!(
             self,
@@ -294,7 +294,7 @@ impl fmt::Display for Mix {
     }
 }
 
-/// Header version of the messages inside bundles (WIRE.md §4.4: 0 on real FMCs as eNcore reads
+/// Header version of the messages inside bundles (docs/protocol.md §4.4: 0 on real FMCs as eNcore reads
 /// them, 1 as the guide says; the codec accepts both).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum InnerVersion {
@@ -547,7 +547,7 @@ impl Put for Vec<u8> {
     }
 }
 
-/// A String block (type 0 in both series, WIRE.md §7.2): the codec's block encoder, length
+/// A String block (type 0 in both series, docs/protocol.md §7.2): the codec's block encoder, length
 /// back-patched.
 fn string_block(out: &mut Vec<u8>, text: &str) -> Result<(), EncodeError> {
     encode_block(out, 0, |out| {
@@ -556,7 +556,7 @@ fn string_block(out: &mut Vec<u8>, text: &str) -> Result<(), EncodeError> {
     })
 }
 
-/// An IPv4 address in a 16-byte field: IPv4-mapped IPv6 (WIRE.md §11.2).
+/// An IPv4 address in a 16-byte field: IPv4-mapped IPv6 (docs/protocol.md §11.2).
 fn mapped(v4: [u8; 4]) -> [u8; 16] {
     let [a, b, c, d] = v4;
     [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, a, b, c, d]
@@ -929,7 +929,7 @@ impl Gen {
         }
     }
 
-    /// Record 400: one series-2 block 85 (WIRE.md §9.3), 364-420 bytes.
+    /// Record 400: one series-2 block 85 (docs/protocol.md §9.3), 364-420 bytes.
     fn intrusion(&mut self, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let device = self.rng.range(1, 4);
         let event_id = self.next_event_id;
@@ -947,7 +947,7 @@ impl Gen {
         let impact_flags = self
             .rng
             .pick(&[0x00u8, 0x01, 0x03, 0x03, 0x07, 0x07, 0x0f, 0x1f]);
-        // eNcore getImpact (WIRE.md §9.4).
+        // eNcore getImpact (docs/protocol.md §9.4).
         let impact = if impact_flags & 0xD8 != 0 {
             1
         } else if impact_flags & 0x06 == 0x06 {
@@ -1056,7 +1056,7 @@ impl Gen {
         })
     }
 
-    /// Record 71: discovery header with Has IPv6 = 1 (56 bytes, WIRE.md §6.5), then series-1
+    /// Record 71: discovery header with Has IPv6 = 1 (56 bytes, docs/protocol.md §6.5), then series-1
     /// connection block 174 (§10).
     fn connection(&mut self, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let device = self.rng.range(1, 4);
@@ -1254,7 +1254,7 @@ impl Gen {
         })
     }
 
-    /// Record 2 (WIRE.md §9.6): 28 bytes of header, then an Ethernet/IPv4/TCP frame of 60-1500
+    /// Record 2 (docs/protocol.md §9.6): 28 bytes of header, then an Ethernet/IPv4/TCP frame of 60-1500
     /// bytes, joined to the last intrusion event.
     fn packet(&mut self, out: &mut Vec<u8>) {
         let (device, event_id, second) = self.last_intrusion;
@@ -1294,7 +1294,7 @@ impl Gen {
         self.rng.fill(out, len as usize - header);
     }
 
-    /// Record 66 (WIRE.md §8.1): 50 bytes and the message text.
+    /// Record 66 (docs/protocol.md §8.1): 50 bytes and the message text.
     fn rule_message(&mut self, out: &mut Vec<u8>) {
         let i = self.rng.below(RULES.len() as u32);
         let rule = RULES.get(i as usize).copied().unwrap_or_default();
@@ -1308,7 +1308,7 @@ impl Gen {
         out.extend_from_slice(rule.message.as_bytes());
     }
 
-    /// Record 67 (WIRE.md §9.2): id, name, description, two UUIDs.
+    /// Record 67 (docs/protocol.md §9.2): id, name, description, two UUIDs.
     fn classification(&mut self, out: &mut Vec<u8>) {
         let (id, name, description) = self.rng.pick(CLASSIFICATIONS);
         out.put_u32(id);
@@ -1345,7 +1345,7 @@ mod tests {
         at
     }
 
-    /// Checks one record body against the layouts of WIRE.md; returns the body length.
+    /// Checks one record body against the layouts of docs/protocol.md; returns the body length.
     fn check_record(kind: RecordType, b: &[u8]) {
         match kind {
             RecordType::INTRUSION_EVENT => {
@@ -1372,7 +1372,7 @@ mod tests {
                 );
                 let blk = &b[56..];
                 assert!([1, 6, 17].contains(&blk[160]));
-                // Walk the whole block 174 by the table of WIRE.md §10.
+                // Walk the whole block 174 by the table of docs/protocol.md §10.
                 let mut at = strings(blk, 297, 3) + 80;
                 at = strings(blk, at, 3) + 69;
                 at = strings(blk, at, 1) + 108;

@@ -16,7 +16,7 @@
 //!   nothing newer than the connection. Metadata is always sent.
 //! * Request flag bit 23 selects the 16-byte record header with the archive timestamp; without
 //!   it records go out with the 8-byte header.
-//! * Extended mode: records go out in Message Bundles (inner header version 0, WIRE.md §4.4),
+//! * Extended mode: records go out in Message Bundles (inner header version 0, docs/protocol.md §4.4),
 //!   at most `window` bundles unacknowledged. Plain mode: Event Data messages one by one, at
 //!   most `window * bundle_records` unacknowledged (the client's Null means "ready for more").
 //! * When everything is sent it sends a Null keep-alive every `keepalive` and stays connected.

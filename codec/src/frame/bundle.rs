@@ -1,25 +1,12 @@
-//! The Message Bundle (type 4002, WIRE.md §4.4): many messages in one, acknowledged with one
+//! The Message Bundle (type 4002, docs/protocol.md §4.4): many messages in one, acknowledged with one
 //! Null.
 
-#[allow(unused_imports)]
-use super::flags::RequestFlags;
-#[allow(unused_imports)]
-use super::types::{InitialTimestamp, MessageType, RecordType};
-#[allow(unused_imports)]
-use super::wire::{
-    BlockHeader, BundleHeader, ErrorHeader, EventStreamRequestBody, EventTypeRequest,
-    HostRequestBody, MessageHeader, RecordHeader, RecordHeaderExtension, ServiceHeader,
-};
-#[allow(unused_imports)]
+use super::wire::{BundleHeader, MessageHeader};
 use super::*;
-#[allow(unused_imports)]
 use crate::error::{DecodeError, ErrorKind};
-#[allow(unused_imports)]
-use crate::parse::{header_complete, header_streaming, sat32, take_streaming};
-#[allow(unused_imports)]
-use crate::values::Text;
+use crate::parse::{header_complete, sat32};
 
-/// Message Bundle (type 4002, WIRE.md §4.4): connection ID, sequence number and complete
+/// Message Bundle (type 4002, docs/protocol.md §4.4): connection ID, sequence number and complete
 /// messages back to back. Acknowledge each bundle with one Null.
 ///
 /// Equality (and hashing) compares the wire content; the position the bundle was decoded at is
@@ -109,9 +96,13 @@ impl<'a> Bundle<'a> {
 }
 
 impl BundleMessages<'_> {
-    /// Absolute offset of the next member (the bundle's end once the walk is over).
-    pub(crate) const fn offset(&self) -> usize {
-        self.offset
+    /// Bytes of `b`'s members walked so far (all of them once the walk is over).
+    pub(crate) const fn walked(&self, b: &Bundle<'_>) -> usize {
+        if self.rest.is_empty() {
+            b.messages.len()
+        } else {
+            self.offset - b.messages_offset
+        }
     }
 }
 
@@ -139,10 +130,7 @@ impl<'a> Iterator for BundleMessages<'a> {
                 self.rest = rest;
                 self.offset += used;
             }
-            _ => {
-                self.offset += self.rest.len();
-                self.rest = &[];
-            }
+            _ => self.rest = &[],
         }
         Some(result)
     }

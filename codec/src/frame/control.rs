@@ -1,24 +1,11 @@
-//! The Error message (type 1, WIRE.md §5.2); the Null message (type 0) has no body.
+//! The Error message (type 1, docs/protocol.md §5.2); the Null message (type 0) has no body.
 
-#[allow(unused_imports)]
-use super::flags::RequestFlags;
-#[allow(unused_imports)]
-use super::types::{InitialTimestamp, MessageType, RecordType};
-#[allow(unused_imports)]
-use super::wire::{
-    BlockHeader, BundleHeader, ErrorHeader, EventStreamRequestBody, EventTypeRequest,
-    HostRequestBody, MessageHeader, RecordHeader, RecordHeaderExtension, ServiceHeader,
-};
-#[allow(unused_imports)]
-use super::*;
-#[allow(unused_imports)]
+use super::wire::ErrorHeader;
 use crate::error::{DecodeError, ErrorKind};
-#[allow(unused_imports)]
-use crate::parse::{header_complete, header_streaming, sat32, take_streaming};
-#[allow(unused_imports)]
+use crate::parse::{header_complete, sat32};
 use crate::values::Text;
 
-/// Error message body (WIRE.md §5.2): a signed code and a text that may be empty, may end in a
+/// Error message body (docs/protocol.md §5.2): a signed code and a text that may be empty, may end in a
 /// NUL the length counts, and need not be UTF-8.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ErrorMessage<'a> {

@@ -25,7 +25,7 @@ use crate::frame::{
 /// A structure that encodes to a complete message (header included).
 pub trait Encode {
     /// Appends the message to `out`, with header version `version` (1 for standalone messages;
-    /// bundles may carry 0, WIRE.md §4.4).
+    /// bundles may carry 0, docs/protocol.md §4.4).
     fn encode_with_version(&self, version: u16, out: &mut Vec<u8>) -> Result<(), EncodeError>;
 
     /// Appends the message to `out` with header version 1.
@@ -133,7 +133,7 @@ fn encode_bundle_with_version(
     })
 }
 
-/// The Null message (8 bytes; WIRE.md §5.1, Appendix B.3).
+/// The Null message (8 bytes; docs/protocol.md §5.1, Appendix B.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Null;
 

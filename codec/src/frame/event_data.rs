@@ -1,22 +1,10 @@
-//! Event Data (type 4, WIRE.md §6): the record header, standard or extended, and the body.
+//! Event Data (type 4, docs/protocol.md §6): the record header, standard or extended, and the body.
 
-#[allow(unused_imports)]
-use super::flags::RequestFlags;
-#[allow(unused_imports)]
-use super::types::{InitialTimestamp, MessageType, RecordType};
-#[allow(unused_imports)]
-use super::wire::{
-    BlockHeader, BundleHeader, ErrorHeader, EventStreamRequestBody, EventTypeRequest,
-    HostRequestBody, MessageHeader, RecordHeader, RecordHeaderExtension, ServiceHeader,
-};
-#[allow(unused_imports)]
+use super::types::RecordType;
+use super::wire::{RecordHeader, RecordHeaderExtension};
 use super::*;
-#[allow(unused_imports)]
 use crate::error::{DecodeError, ErrorKind};
-#[allow(unused_imports)]
-use crate::parse::{header_complete, header_streaming, sat32, take_streaming};
-#[allow(unused_imports)]
-use crate::values::Text;
+use crate::parse::{header_complete, sat32};
 
 /// Which record header an Event Data message carried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -45,7 +33,7 @@ impl RecordHeaderForm {
     }
 }
 
-/// The two words the extended record header adds (WIRE.md §6.2), as native integers (the wire
+/// The two words the extended record header adds (docs/protocol.md §6.2), as native integers (the wire
 /// layout is [`RecordHeaderExtension`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Extension {
@@ -55,7 +43,7 @@ pub struct Extension {
     pub reserved: u32,
 }
 
-/// Event Data (type 4, WIRE.md §6): exactly one record, its header and its body (borrowed).
+/// Event Data (type 4, docs/protocol.md §6): exactly one record, its header and its body (borrowed).
 ///
 /// The record type word is read the way the 6.x guides describe it (§6.3): bit 31 a header-form
 /// flag, bits 30-16 the Netmap ID of the domain, bits 15-0 the record type. With netmap 0 and

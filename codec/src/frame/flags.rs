@@ -1,11 +1,11 @@
-//! Request flags (WIRE.md §3.2) and the version each event family will be sent in.
+//! Request flags (docs/protocol.md §3.2) and the version each event family will be sent in.
 //!
 //! Flag bit *n* is mask `1 << n`, counted from the least-significant bit, as in every client's
-//! code (the guide's structure diagrams number columns from the other end; WIRE.md §3.2).
+//! code (the guide's structure diagrams number columns from the other end; docs/protocol.md §3.2).
 //!
 //! Confidence markers in the constants' documentation: **G** stated in a guide excerpt, **E** an
 //! eNcore constant, **S** a constant name in Sourcefire's Perl SDK only (meaning inferred from the
-//! name), **?** no source identifies the bit (WIRE.md §12 item 1).
+//! name), **?** no source identifies the bit (docs/protocol.md §12 item 1).
 
 use core::fmt;
 
@@ -106,7 +106,7 @@ impl RequestFlags {
 
     /// The flags Cisco's eNcore sends with its default configuration: packets, impact alerts,
     /// intrusion (bit 6), metadata v4, archive timestamps, extra data and extended requests
-    /// (0x48900061, WIRE.md §3.2 and Appendix B.1). Also this crate's recommended request.
+    /// (0x48900061, docs/protocol.md §3.2 and Appendix B.1). Also this crate's recommended request.
     pub const ENCORE_DEFAULT: RequestFlags = RequestFlags(0x4890_0061);
 
     /// The raw word.
@@ -234,7 +234,7 @@ impl core::str::FromStr for RequestFlags {
 pub enum VersionSource {
     /// A request flag (the bit number).
     Flag(u8),
-    /// An extended request entry (Streaming Request, WIRE.md §4.2).
+    /// An extended request entry (Streaming Request, docs/protocol.md §4.2).
     Extended,
 }
 
@@ -255,7 +255,7 @@ pub struct Resolved {
 /// Which version the server sends for each event family, given the request flags and the
 /// extended (version, event type) requests of a session.
 ///
-/// The rule (Cisco's TAC troubleshooting note, WIRE.md §3.2 "Version precedence"; not yet
+/// The rule (Cisco's TAC troubleshooting note, docs/protocol.md §3.2 "Version precedence"; not yet
 /// observed against a live server, §12 item 2): when several flags or extended requests ask for
 /// the same data in different versions, **the newest version is sent**. For example discovery
 /// requested at version 1 and 6 plus an extended request for version 3 gives version 6.
@@ -371,7 +371,7 @@ impl EventTypeRequest {
         self.version.get() == 0 && self.code.get() == 0
     }
 
-    /// The list eNcore 3.8.4 sends (WIRE.md §4.3, Appendix B.2).
+    /// The list eNcore 3.8.4 sends (docs/protocol.md §4.3, Appendix B.2).
     pub const ENCORE_3_8_4: [EventTypeRequest; 9] = [
         EventTypeRequest::new(EventCode::INTRUSION, 9),
         EventTypeRequest::new(EventCode::METADATA, 4),
@@ -384,7 +384,7 @@ impl EventTypeRequest {
         EventTypeRequest::new(EventCode::IMPACT, 2),
     ];
 
-    /// The list eNcore 5.2.11 sends (WIRE.md §4.3, Appendix B.2b): intrusion v11 (block 85),
+    /// The list eNcore 5.2.11 sends (docs/protocol.md §4.3, Appendix B.2b): intrusion v11 (block 85),
     /// connection v17, malware v8 (block 80), file v7 (block 79). This crate's default.
     pub const ENCORE_5_2_11: [EventTypeRequest; 9] = [
         EventTypeRequest::new(EventCode::INTRUSION, 11),

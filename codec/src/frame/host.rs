@@ -1,24 +1,11 @@
-//! Host Data Request (type 5) and the host data that answers it (types 6 and 7; WIRE.md §5.3).
+//! Host Data Request (type 5) and the host data that answers it (types 6 and 7; docs/protocol.md §5.3).
 
-#[allow(unused_imports)]
-use super::flags::RequestFlags;
-#[allow(unused_imports)]
-use super::types::{InitialTimestamp, MessageType, RecordType};
-#[allow(unused_imports)]
-use super::wire::{
-    BlockHeader, BundleHeader, ErrorHeader, EventStreamRequestBody, EventTypeRequest,
-    HostRequestBody, MessageHeader, RecordHeader, RecordHeaderExtension, ServiceHeader,
-};
-#[allow(unused_imports)]
+use super::wire::{BlockHeader, HostRequestBody};
 use super::*;
-#[allow(unused_imports)]
 use crate::error::{DecodeError, ErrorKind};
-#[allow(unused_imports)]
-use crate::parse::{header_complete, header_streaming, sat32, take_streaming};
-#[allow(unused_imports)]
-use crate::values::Text;
+use crate::parse::{header_complete, sat32};
 
-/// Host Data Request (WIRE.md §5.3, with the Guide 5.3 4-byte addresses; §12 item 13).
+/// Host Data Request (docs/protocol.md §5.3, with the Guide 5.3 4-byte addresses; §12 item 13).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct HostDataRequest {
     /// Data type: 6 single host, 7 multiple hosts (5.0+).
@@ -46,7 +33,7 @@ impl HostDataRequest {
     }
 }
 
-/// Single / Multiple Host Data body (WIRE.md §5.3): one Full Host Profile block, kept raw.
+/// Single / Multiple Host Data body (docs/protocol.md §5.3): one Full Host Profile block, kept raw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct HostData<'a> {
     /// Block type of the host profile block.

@@ -1,4 +1,4 @@
-//! Message framing and the typed message bodies (WIRE.md §2-§6).
+//! Message framing and the typed message bodies (docs/protocol.md §2-§6).
 //!
 //! Decoding is two steps, each zero-copy:
 //!
@@ -53,7 +53,7 @@ pub const ESTREAMER_SERVICE_ID: u32 = 6667;
 /// reserve. Configure with [`DecodeOptions::max_message_length`].
 pub const DEFAULT_MAX_MESSAGE_LENGTH: u32 = 16 * 1024 * 1024;
 
-/// Which record header form Event Data messages carry (WIRE.md §6.1-§6.4).
+/// Which record header form Event Data messages carry (docs/protocol.md §6.1-§6.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum HeaderMode {
     /// 8-byte header: the session did not set request flag bit 23. Strict: a record whose length

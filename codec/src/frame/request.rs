@@ -1,26 +1,15 @@
-//! What a client asks for: the Event Stream Request (type 2, WIRE.md §3) and, in extended mode,
+//! What a client asks for: the Event Stream Request (type 2, docs/protocol.md §3) and, in extended mode,
 //! the Streaming Information the server offers (2051) and the Streaming Request that answers it
 //! (2049, §4).
 
-#[allow(unused_imports)]
 use super::flags::RequestFlags;
-#[allow(unused_imports)]
-use super::types::{InitialTimestamp, MessageType, RecordType};
-#[allow(unused_imports)]
-use super::wire::{
-    BlockHeader, BundleHeader, ErrorHeader, EventStreamRequestBody, EventTypeRequest,
-    HostRequestBody, MessageHeader, RecordHeader, RecordHeaderExtension, ServiceHeader,
-};
-#[allow(unused_imports)]
+use super::types::InitialTimestamp;
+use super::wire::{EventStreamRequestBody, EventTypeRequest, ServiceHeader};
 use super::*;
-#[allow(unused_imports)]
 use crate::error::{DecodeError, ErrorKind};
-#[allow(unused_imports)]
-use crate::parse::{header_complete, header_streaming, sat32, take_streaming};
-#[allow(unused_imports)]
-use crate::values::Text;
+use crate::parse::{header_complete, sat32};
 
-/// Event Stream Request (WIRE.md §3): where to start and what to send.
+/// Event Stream Request (docs/protocol.md §3): where to start and what to send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EventStreamRequest {
     /// Where to start.
@@ -42,7 +31,7 @@ impl EventStreamRequest {
     }
 }
 
-/// What a service structure's Length field counts (WIRE.md §4.2, §12 item 4).
+/// What a service structure's Length field counts (docs/protocol.md §4.2, §12 item 4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ServiceLengthConvention {
     /// The length counts the whole service structure, including its 8 bytes of service ID and
@@ -73,7 +62,7 @@ impl ServiceLengthConvention {
     }
 }
 
-/// One Streaming Service structure (WIRE.md §4.1): service ID, flags, initial timestamp and a
+/// One Streaming Service structure (docs/protocol.md §4.1): service ID, flags, initial timestamp and a
 /// list of (version, event type) entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Service<'a> {
@@ -160,7 +149,7 @@ fn event_type_list(list: &[u8], offset: usize) -> Result<&[EventTypeRequest], De
     })
 }
 
-/// Streaming Information (type 2051, WIRE.md §4.1): the services the server offers.
+/// Streaming Information (type 2051, docs/protocol.md §4.1): the services the server offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct StreamingInformation<'a> {
     body: &'a [u8],
@@ -224,7 +213,7 @@ impl<'a> Iterator for Services<'a> {
 
 impl core::iter::FusedIterator for Services<'_> {}
 
-/// Streaming Request (type 2049, WIRE.md §4.2): one service (6667) with the request flags,
+/// Streaming Request (type 2049, docs/protocol.md §4.2): one service (6667) with the request flags,
 /// initial timestamp and the (version, event type) entries asked for.
 ///
 /// Decoding accepts both length conventions and requires exactly one service whose list ends

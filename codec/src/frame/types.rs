@@ -69,7 +69,7 @@ macro_rules! open_code {
 }
 
 open_code!(
-    /// Message type, the second word of every message header (WIRE.md §2).
+    /// Message type, the second word of every message header (docs/protocol.md §2).
     MessageType(u16)
 );
 
@@ -97,7 +97,7 @@ open_code_consts!(MessageType, u16, {
 });
 
 open_code!(
-    /// Record type: the low 16 bits of the first record-header word (WIRE.md §6.3, Appendix A).
+    /// Record type: the low 16 bits of the first record-header word (docs/protocol.md §6.3, Appendix A).
     ///
     /// The numbers are in [`records::types`](crate::records::types) as associated constants of this
     /// type, e.g. [`RecordType::RULE_MESSAGE_METADATA`] (66) and
@@ -106,7 +106,7 @@ open_code!(
 );
 
 open_code!(
-    /// Event type code used in extended requests (Streaming Event Type entries, WIRE.md §4.3).
+    /// Event type code used in extended requests (Streaming Event Type entries, docs/protocol.md §4.3).
     EventCode(u16)
 );
 
@@ -137,7 +137,7 @@ impl fmt::LowerHex for MessageType {
     }
 }
 
-/// The Initial Timestamp of an Event Stream Request (WIRE.md §3.1), with its two special values.
+/// The Initial Timestamp of an Event Stream Request (docs/protocol.md §3.1), with its two special values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InitialTimestamp {
     /// 0: start with the oldest data the server has.

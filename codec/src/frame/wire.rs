@@ -3,7 +3,7 @@
 //! Every struct here is the single source of truth for its layout: parsing borrows it straight
 //! from the input (`ref_from_prefix`, zero-copy, no alignment requirement because every field is
 //! a byte array) and encoding writes the same struct (`as_bytes`). All fields are big-endian
-//! (WIRE.md §0). The `LEN` constant of each struct is checked against `size_of` at compile time.
+//! (docs/protocol.md §0). The `LEN` constant of each struct is checked against `size_of` at compile time.
 
 use zerocopy::byteorder::big_endian::{I32, U16, U32};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
@@ -24,7 +24,7 @@ macro_rules! wire_struct {
 }
 
 wire_struct!(
-    /// The 8-byte header in front of every message, both directions (WIRE.md §2).
+    /// The 8-byte header in front of every message, both directions (docs/protocol.md §2).
     MessageHeader, 8, {
         /// Header version: always 1 on a standalone message; 0 or 1 inside a bundle (§4.4).
         version: U16,
@@ -36,7 +36,7 @@ wire_struct!(
 );
 
 wire_struct!(
-    /// Body of an Event Stream Request, type 2 (WIRE.md §3).
+    /// Body of an Event Stream Request, type 2 (docs/protocol.md §3).
     EventStreamRequestBody, 8, {
         /// Initial timestamp: 0 = oldest data, 0xFFFFFFFF = now, otherwise UNIX seconds.
         initial_timestamp: U32,
@@ -47,7 +47,7 @@ wire_struct!(
 
 wire_struct!(
     /// Fixed part of a Streaming Service structure, shared by Streaming Information (2051) and
-    /// Streaming Request (2049) (WIRE.md §4.1-§4.2). The (version, event type) list follows.
+    /// Streaming Request (2049) (docs/protocol.md §4.1-§4.2). The (version, event type) list follows.
     ServiceHeader, 16, {
         /// Service ID; 6667 is eStreamer.
         service_id: U32,
@@ -61,7 +61,7 @@ wire_struct!(
 );
 
 wire_struct!(
-    /// One Streaming Event Type entry: version first, then event type code (WIRE.md §4.2).
+    /// One Streaming Event Type entry: version first, then event type code (docs/protocol.md §4.2).
     EventTypeRequest, 4, {
         /// Requested version of the event family.
         version: U16,
@@ -71,7 +71,7 @@ wire_struct!(
 );
 
 wire_struct!(
-    /// Fixed part of a Message Bundle body, type 4002 (WIRE.md §4.4). Inner messages follow.
+    /// Fixed part of a Message Bundle body, type 4002 (docs/protocol.md §4.4). Inner messages follow.
     BundleHeader, 8, {
         /// Identifies the client connection.
         connection_id: U32,
@@ -81,7 +81,7 @@ wire_struct!(
 );
 
 wire_struct!(
-    /// Fixed part of an Error message body, type 1 (WIRE.md §5.2). The text follows.
+    /// Fixed part of an Error message body, type 1 (docs/protocol.md §5.2). The text follows.
     ErrorHeader, 6, {
         /// Error code; signed; clients use -1 for their own errors.
         code: I32,
@@ -91,9 +91,9 @@ wire_struct!(
 );
 
 wire_struct!(
-    /// Body of a Host Data Request, type 5 (WIRE.md §5.3, Guide 5.3 layout with 4-byte addresses).
+    /// Body of a Host Data Request, type 5 (docs/protocol.md §5.3, Guide 5.3 layout with 4-byte addresses).
     HostRequestBody, 16, {
-        /// Data type: 6 = single host, 7 = multiple hosts (5.0+); older values in WIRE.md §5.3.
+        /// Data type: 6 = single host, 7 = multiple hosts (5.0+); older values in docs/protocol.md §5.3.
         data_type: U32,
         /// 0x1 = fill host notes, 0x2 = fill service banners.
         flags: U32,
@@ -105,9 +105,9 @@ wire_struct!(
 );
 
 wire_struct!(
-    /// Standard record header, 8 bytes (WIRE.md §6.1).
+    /// Standard record header, 8 bytes (docs/protocol.md §6.1).
     RecordHeader, 8, {
-        /// Record type word (6.x guides: flag bit, netmap ID and record type; WIRE.md §6.3).
+        /// Record type word (6.x guides: flag bit, netmap ID and record type; docs/protocol.md §6.3).
         record_type: U32,
         /// Bytes of record body after the record header.
         record_length: U32,
@@ -116,7 +116,7 @@ wire_struct!(
 
 wire_struct!(
     /// The two words the extended record header adds after [`RecordHeader`] when request flag
-    /// bit 23 is set (WIRE.md §6.2).
+    /// bit 23 is set (docs/protocol.md §6.2).
     RecordHeaderExtension, 8, {
         /// UNIX seconds when the FMC archived the event; 0 for FMC-generated data.
         archive_timestamp: U32,
@@ -126,7 +126,7 @@ wire_struct!(
 );
 
 wire_struct!(
-    /// Block header, series 1 and series 2 alike (WIRE.md §7.1). The length includes these
+    /// Block header, series 1 and series 2 alike (docs/protocol.md §7.1). The length includes these
     /// 8 bytes.
     BlockHeader, 8, {
         /// Block type, a number within the block's series.

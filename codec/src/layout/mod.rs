@@ -62,11 +62,11 @@ pub enum Kind {
     /// Text whose length was given by the previous [`Kind::Len16`] field.
     Counted,
     /// A u32 holding the length of the whole structure, from its first field to its end
-    /// (for records whose body is a block of a type the layout does not fix; WIRE.md C.11, C.13).
+    /// (for records whose body is a block of a type the layout does not fix; docs/protocol.md Appendix C.11, C.13).
     /// Decoding requires it to equal the body length; encoding computes it.
     BlockLen,
     /// A 16-byte address present only when the u8 at the given offset (from the start of the
-    /// layout's data) is 1: the discovery event header's IPv6 Address (WIRE.md §6.5).
+    /// layout's data) is 1: the discovery event header's IPv6 Address (docs/protocol.md §6.5).
     OptIp16(usize),
     /// A nested block of the given layout (its type must match when the layout fixes one).
     Block(&'static Layout),

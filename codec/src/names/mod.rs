@@ -1,6 +1,6 @@
 //! The metadata cache and the intrusion-event renderer (std).
 //!
-//! eStreamer sends the names behind an event's numbers as separate metadata records (WIRE.md
+//! eStreamer sends the names behind an event's numbers as separate metadata records (docs/protocol.md
 //! §8, §9.8, Appendix C). [`Metadata`] ingests them as they stream by and renders an intrusion
 //! event the way the FMC shows it - above all the **SID the user entered**: the event carries
 //! (Generator ID, Rule ID), where Rule ID is the FMC-internal number; record 66 maps that pair
@@ -235,7 +235,7 @@ const fn rule(
     }
 }
 
-/// Metadata records decoded generically (WIRE.md Appendix C) that the cache keeps.
+/// Metadata records decoded generically (docs/protocol.md Appendix C) that the cache keeps.
 static NAME_RULES: &[NameRule] = &[
     rule(124, "reason_id", None, "description", None),
     rule(260, "icmp_type", None, "description", None),

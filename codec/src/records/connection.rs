@@ -1,5 +1,5 @@
 //! Connection events: record 71, the discovery event header then one connection statistics
-//! block (series 1, WIRE.md §10), in the layout its block type names (160 for FMC 6.0, 163 for
+//! block (series 1, docs/protocol.md §10), in the layout its block type names (160 for FMC 6.0, 163 for
 //! 6.1+, 168-174 for later releases, each built on an earlier one), and the connection chunk
 //! (record 73).
 //!
@@ -11,7 +11,7 @@ layouts! {
 
     // Record 71: connection statistics blocks, each built on an earlier one.
 
-    /// Connection statistics block 160 (FMC 6.0; WIRE.md §10): block 163 without the original
+    /// Connection statistics block 160 (FMC 6.0; docs/protocol.md §10): block 163 without the original
     /// client address and country, tunnel rule, dropped counters and QoS fields.
     mod connection_160;
     name = "connection_statistics_160", block = Some(160), series = One;
@@ -36,7 +36,7 @@ layouts! {
             rule_id: u32,
             /// Rule action (record 120).
             rule_action: u16,
-            /// Rule reason (record 124); u32 as eNcore reads it (WIRE.md §12 item 16).
+            /// Rule reason (record 124); u32 as eNcore reads it (docs/protocol.md §12 item 16).
             rule_reason: u32,
             /// Initiator port.
             initiator_port: u16,
@@ -200,7 +200,7 @@ layouts! {
             security_intelligence_list_2: u32,
     }
 
-    /// Connection statistics block 163 (FMC 6.1+; WIRE.md §10): block 160 + the original client
+    /// Connection statistics block 163 (FMC 6.1+; docs/protocol.md §10): block 160 + the original client
     /// address and country, the tunnel rule, the dropped counters and the QoS fields.
     mod connection_163;
     name = "connection_statistics_163", block = Some(163), series = One;
@@ -235,7 +235,7 @@ layouts! {
 
     /// Connection statistics block 168 (eNcore 5.2.11; "6.7"): block 163 + Security
     /// Intelligence list 3. (eNcore 5.2.11 cannot decode it: its dispatcher points at a deleted
-    /// alias, WIRE.md §12 item 24.)
+    /// alias, docs/protocol.md §12 item 24.)
     mod connection_168;
     name = "connection_statistics_168", block = Some(168), series = One;
     from connection_163 {
@@ -330,7 +330,7 @@ layouts! {
 
     // Record 73.
 
-    /// Connection chunk, series-1 block 136 (5.1.1): record 73 (WIRE.md §10 "Related record
+    /// Connection chunk, series-1 block 136 (5.1.1): record 73 (docs/protocol.md §10 "Related record
     /// 73"; eNcore `blocks_series1.py`, BLOCK_CONNECTION_CHUNK_511).
     mod connection_chunk;
     name = "connection_chunk", block = Some(136), series = One;

@@ -1,10 +1,10 @@
-//! Discovery (RNA) and correlation records (WIRE.md §6.5, §10.3, Appendix A): the discovery
+//! Discovery (RNA) and correlation records (docs/protocol.md §6.5, §10.3, Appendix A): the discovery
 //! event header, the host, server, client application, user-input and IOC records built on it,
 //! and the correlation event (record 112). They decode generically through their layouts
 //! ([`Record::Generic`](crate::Record::Generic)): the discovery event header (40 or 56 bytes)
 //! and then one series-1 block dispatched on its wire type, or plain fields.
 //!
-//! Where WIRE.md gives no field list for a block, the field order, sizes and types are those of
+//! Where the Integration Guide gives no field list for a block, the field order, sizes and types are those of
 //! Cisco's eNcore 5.2.11 client (GitHub `CiscoSecurity/fp-05-firepower-cli`, commit `88b8ae19`,
 //! file `estreamer/definitions/blocks_series1.py`, the entry named in each layout's
 //! documentation; record bodies from `estreamer/definitions/records.py`). Field names are
@@ -12,13 +12,13 @@
 //! the top level of a JSON object (`id`), or is a copy slip (block 77's server list is called
 //! `macRanges` there); those renamings are noted per field. eNcore renders some 16-byte
 //! addresses as raw hex (`UINT128`); here every 16-byte address is an `ip16` (the wire bytes
-//! are the same, WIRE.md §11.2), every opaque 16-byte security context `bytes[16]`.
+//! are the same, docs/protocol.md §11.2), every opaque 16-byte security context `bytes[16]`.
 //!
 //! Left out, so they stay raw (`Record::Unknown`): records 18 and 53 (their block 53, OS data
-//! 3.5, has no layout in eNcore or WIRE.md) and 46-48 (block 55, attribute definition 4.7, the
-//! same); WIRE.md §11.7 and Appendix A mark them "broken" in both eNcore releases.
+//! 3.5, has no layout in eNcore or the Integration Guide) and 46-48 (block 55, attribute definition 4.7, the
+//! same); docs/protocol.md §11.7 and Appendix A mark them "broken" in both eNcore releases.
 //!
-//! Dispatch on the wire type where sources disagree on a record's block (WIRE.md §12 item 23):
+//! Dispatch on the wire type where sources disagree on a record's block (docs/protocol.md §12 item 23):
 //! record 160 accepts 7 (6.1+ IOC set) and 150 (6.0 IOC state, Appendix A). Any other block
 //! type stays a raw block after the decoded header.
 
@@ -27,7 +27,7 @@ layouts! {
 
     // The discovery event header, which starts discovery, user and connection records.
 
-    /// Discovery event header (WIRE.md §6.5, 5.2+): starts the body of discovery, user and
+    /// Discovery event header (docs/protocol.md §6.5, 5.2+): starts the body of discovery, user and
     /// connection records. 40 bytes, or 56 when Has IPv6 is 1 (the IPv6 Address follows).
     mod discovery_header;
     name = "discovery_header", block = None, series = One;
@@ -70,7 +70,7 @@ layouts! {
     {}
 
     /// New network protocol, record 13: the discovery header, then the protocol (eNcore
-    /// `records.py`, RECORD_RNA_NEW_NET_PROTOCOL; WIRE.md Appendix A "disc + u16").
+    /// `records.py`, RECORD_RNA_NEW_NET_PROTOCOL; docs/protocol.md Appendix A "disc + u16").
     mod network_protocol;
     name = "network_protocol", block = None, series = One;
     {
@@ -79,7 +79,7 @@ layouts! {
     }
 
     /// New transport protocol, record 14 (eNcore `records.py`, RECORD_RNA_NEW_XPORT_PROTOCOL;
-    /// WIRE.md Appendix A "disc + u8").
+    /// docs/protocol.md Appendix A "disc + u8").
     mod transport_protocol;
     name = "transport_protocol", block = None, series = One;
     {
@@ -87,7 +87,7 @@ layouts! {
         transport_protocol: u8,
     }
 
-    /// Hops change, record 22 (eNcore `records.py`, RECORD_RNA_CHANGE_HOPS; WIRE.md Appendix A
+    /// Hops change, record 22 (eNcore `records.py`, RECORD_RNA_CHANGE_HOPS; docs/protocol.md Appendix A
     /// "disc + u8").
     mod hops;
     name = "hops", block = None, series = One;
@@ -97,7 +97,7 @@ layouts! {
     }
 
     /// TCP/UDP port closed or timed out, records 23, 24, 25, 26 (eNcore `records.py`,
-    /// RECORD_RNA_CHANGE_{TCP,UDP}_PORT_{CLOSED,TIMEOUT}; WIRE.md Appendix A "disc + u16").
+    /// RECORD_RNA_CHANGE_{TCP,UDP}_PORT_{CLOSED,TIMEOUT}; docs/protocol.md Appendix A "disc + u16").
     mod port;
     name = "port", block = None, series = One;
     {
@@ -106,7 +106,7 @@ layouts! {
     }
 
     /// Host IP address changed, record 29 (eNcore `records.py`, RECORD_RNA_CHANGE_HOST_IP;
-    /// WIRE.md Appendix A "disc + ip16").
+    /// docs/protocol.md Appendix A "disc + ip16").
     mod host_ip_address;
     name = "host_ip_address", block = None, series = One;
     {
@@ -115,7 +115,7 @@ layouts! {
     }
 
     /// Host identified as router/bridge, record 31 (eNcore `records.py`,
-    /// RECORD_RNA_CHANGE_HOST_TYPE; WIRE.md Appendix A "disc + u32").
+    /// RECORD_RNA_CHANGE_HOST_TYPE; docs/protocol.md Appendix A "disc + u32").
     mod host_type;
     name = "host_type", block = None, series = One;
     {
@@ -139,7 +139,7 @@ layouts! {
     }
 
     /// Protocol, series-1 block 4: item of block 139's network and transport protocol lists
-    /// (eNcore `blocks_series1.py`, BLOCK_PROTOCOL; WIRE.md §7.3).
+    /// (eNcore `blocks_series1.py`, BLOCK_PROTOCOL; docs/protocol.md §7.3).
     mod protocol;
     name = "protocol", block = Some(4), series = One;
     {
@@ -148,7 +148,7 @@ layouts! {
     }
 
     /// Integer, series-1 block 7: record 160's IOC ID (6.1+) and the items of block 109's
-    /// Bugtraq ID list (eNcore `blocks_series1.py`, BLOCK_INTEGER; WIRE.md §7.3).
+    /// Bugtraq ID list (eNcore `blocks_series1.py`, BLOCK_INTEGER; docs/protocol.md §7.3).
     mod integer;
     name = "integer", block = Some(7), series = One;
     {
@@ -157,7 +157,7 @@ layouts! {
     }
 
     /// VLAN data, series-1 block 14: record 34 (eNcore `blocks_series1.py`, BLOCK_VLAN_DATA;
-    /// WIRE.md §7.3).
+    /// docs/protocol.md §7.3).
     mod vlan_data;
     name = "vlan_data", block = Some(14), series = One;
     {
@@ -170,7 +170,7 @@ layouts! {
     }
 
     /// String information, series-1 block 35: record 42 (NetBIOS name) and the items of block
-    /// 109's CVE ID list (eNcore `blocks_series1.py`, BLOCK_STRING_INFORMATION; WIRE.md §7.3:
+    /// 109's CVE ID list (eNcore `blocks_series1.py`, BLOCK_STRING_INFORMATION; docs/protocol.md §7.3:
     /// wraps a String block).
     mod string_information;
     name = "string_information", block = Some(35), series = One;
@@ -180,7 +180,7 @@ layouts! {
     }
 
     /// Server banner, series-1 block 37: record 45 (eNcore `blocks_series1.py`,
-    /// BLOCK_SERVER_BANNER; WIRE.md §7.3: u16 port, u8 protocol, BLOB).
+    /// BLOCK_SERVER_BANNER; docs/protocol.md §7.3: u16 port, u8 protocol, BLOB).
     mod server_banner;
     name = "server_banner", block = Some(37), series = One;
     {
@@ -193,7 +193,7 @@ layouts! {
     }
 
     /// MAC address specification, series-1 block 63: item of blocks 57's and 78's MAC lists
-    /// (eNcore `blocks_series1.py`, BLOCK_MAC_ADDRESS_SPECIFICATION; WIRE.md §7.3).
+    /// (eNcore `blocks_series1.py`, BLOCK_MAC_ADDRESS_SPECIFICATION; docs/protocol.md §7.3).
     mod mac_address_specification;
     name = "mac_address_specification", block = Some(63), series = One;
     {
@@ -211,7 +211,7 @@ layouts! {
     }
 
     /// IP address range, series-1 block 141: item of the IP range lists of the user-input
-    /// blocks (eNcore `blocks_series1.py`, BLOCK_IP_ADDRESS_RANGE_DATA_52; WIRE.md §7.3: two
+    /// blocks (eNcore `blocks_series1.py`, BLOCK_IP_ADDRESS_RANGE_DATA_52; docs/protocol.md §7.3: two
     /// ip16).
     mod ip_address_range_data;
     name = "ip_address_range_data", block = Some(141), series = One;
@@ -806,7 +806,7 @@ layouts! {
 
     // Correlation event.
 
-    /// Correlation event 5.4, series-1 block 156: record 112 (WIRE.md §7.3, Appendix A; eNcore
+    /// Correlation event 5.4, series-1 block 156: record 112 (docs/protocol.md §7.3, Appendix A; eNcore
     /// `blocks_series1.py`, BLOCK_CORRELATION_EVENT_54). No discovery header: the record body is
     /// the block.
     mod correlation_event;

@@ -11,7 +11,7 @@ layouts! {
 
     // Record 400 in each of its block layouts.
 
-    /// Intrusion Event block 60 (record 400; FMC 6.0+, extended request 12 v9; WIRE.md §9.3).
+    /// Intrusion Event block 60 (record 400; FMC 6.0+, extended request 12 v9; docs/protocol.md §9.3).
     mod intrusion_event_60;
     name = "intrusion_event_60", block = Some(60), series = Two;
     {
@@ -43,7 +43,7 @@ layouts! {
         destination_port_or_icmp_code: u16,
         /// IANA protocol number.
         ip_protocol_id: u8,
-        /// impact flags (WIRE.md §9.4).
+        /// impact flags (docs/protocol.md §9.4).
         impact_flags: u8,
         /// impact level (1 red ... 4 blue, 0 gray).
         impact: u8,
@@ -103,13 +103,13 @@ layouts! {
         http_response_code: u32,
     }
 
-    /// Intrusion Event block 41 (record 400; 5.3, extended request 12 v6; WIRE.md §9.3): block
+    /// Intrusion Event block 41 (record 400; 5.3, extended request 12 v6; docs/protocol.md §9.3): block
     /// 60 up to and including the IOC number (222 bytes).
     mod intrusion_event_41;
     name = "intrusion_event_41", block = Some(41), series = Two;
     from intrusion_event_60 until ioc_number;
 
-    /// Intrusion Event block 81 (record 400; extended request 12 v10, FMC 6.7-7.1; WIRE.md §9.3):
+    /// Intrusion Event block 81 (record 400; extended request 12 v10, FMC 6.7-7.1; docs/protocol.md §9.3):
     /// block 60 with the blocked reason after `blocked` (every later field one byte further),
     /// then the VRF names and the Snort version.
     mod intrusion_event_81;
@@ -130,7 +130,7 @@ layouts! {
         }
     }
 
-    /// Intrusion Event block 85 (record 400; extended request 12 v11, FMC 7.2+; WIRE.md §9.3):
+    /// Intrusion Event block 85 (record 400; extended request 12 v11, FMC 7.2+; docs/protocol.md §9.3):
     /// block 81 + the original source address and the HTTP and SMTP fields.
     mod intrusion_event_85;
     name = "intrusion_event_85", block = Some(85), series = Two;
@@ -155,7 +155,7 @@ layouts! {
 
     // The packet, extra data and impact alert.
 
-    /// Packet, record 2 (WIRE.md §9.6).
+    /// Packet, record 2 (docs/protocol.md §9.6).
     mod packet;
     name = "packet", block = None, series = Two;
     {
@@ -175,7 +175,7 @@ layouts! {
         packet_data: bytes32,
     }
 
-    /// Intrusion Event Extra Data, record 110, series-2 block 4 (WIRE.md §9.5).
+    /// Intrusion Event Extra Data, record 110, series-2 block 4 (docs/protocol.md §9.5).
     mod extra_data;
     name = "intrusion_event_extra_data", block = Some(4), series = Two;
     {
@@ -191,7 +191,7 @@ layouts! {
         data: blob,
     }
 
-    /// Intrusion Event Extra Data Metadata, record 111, series-2 block 5 (WIRE.md §9.5).
+    /// Intrusion Event Extra Data Metadata, record 111, series-2 block 5 (docs/protocol.md §9.5).
     mod extra_data_metadata;
     name = "intrusion_event_extra_data_metadata", block = Some(5), series = Two;
     {
@@ -203,7 +203,7 @@ layouts! {
         encoding: string,
     }
 
-    /// Intrusion Impact Alert, record 9, series-1 block 153 (5.3+; WIRE.md §9.7).
+    /// Intrusion Impact Alert, record 9, series-1 block 153 (5.3+; docs/protocol.md §9.7).
     mod impact_alert;
     name = "intrusion_impact_alert", block = Some(153), series = One;
     {

@@ -1,11 +1,11 @@
-//! Metadata records (WIRE.md §8, §9.1, §9.2, Appendix C): what an event's codes and UUIDs are
+//! Metadata records (docs/protocol.md §8, §9.1, §9.2, Appendix C): what an event's codes and UUIDs are
 //! joined with to give names. Record 66 above all: it maps (generator ID, rule ID) to the SID
 //! the user entered (the rendered signature ID) and the rule message; the rule ID in an
 //! intrusion event is the FMC-internal number, never the SID. The cache that joins them is
 //! [`crate::names`].
 //!
 //! Record 106 (third-party scanner vulnerability) is decoded with the layout eNcore 5.2.11
-//! declares (WIRE.md Appendix A); eNcore itself cannot decode it (its definition has typos in
+//! declares (docs/protocol.md Appendix A); eNcore itself cannot decode it (its definition has typos in
 //! field names), but the byte layout it declares is unambiguous.
 
 layouts! {
@@ -13,7 +13,7 @@ layouts! {
 
     // What an intrusion event is rendered with.
 
-    /// Rule Message, record 66 (metadata v2+, WIRE.md §8.1): maps (Generator ID, Rule ID) to the
+    /// Rule Message, record 66 (metadata v2+, docs/protocol.md §8.1): maps (Generator ID, Rule ID) to the
     /// rule's message and to the **Rendered Signature ID**, the SID the FMC shows and the user
     /// entered. The Rule ID here and in an intrusion event is the FMC-internal number; the two
     /// can differ (e.g. imported local rules). Never show the Rule ID as the SID.
@@ -39,7 +39,7 @@ layouts! {
         message: counted,
     }
 
-    /// Legacy Rule Message, record 5 (4.6 and lower; WIRE.md §8.2): the fields of record 66
+    /// Legacy Rule Message, record 5 (4.6 and lower; docs/protocol.md §8.2): the fields of record 66
     /// without the UUIDs. The guide describes it only as "the same fields without the UUIDs";
     /// this crate takes the length to precede the message directly.
     mod rule_message_legacy;
@@ -57,7 +57,7 @@ layouts! {
         message: text16,
     }
 
-    /// Classification, record 67 (metadata v3+, WIRE.md §9.2).
+    /// Classification, record 67 (metadata v3+, docs/protocol.md §9.2).
     mod classification;
     name = "classification", block = None, series = Two;
     {
@@ -73,7 +73,7 @@ layouts! {
         classification_revision_uuid: uuid,
     }
 
-    /// Priority, record 4 (WIRE.md §9.1).
+    /// Priority, record 4 (docs/protocol.md §9.1).
     mod priority;
     name = "priority", block = None, series = Two;
     {
@@ -83,7 +83,7 @@ layouts! {
         name: text16,
     }
 
-    /// UUID String Mapping, series-2 block 14 (WIRE.md C.2): records 115 security zone, 116
+    /// UUID String Mapping, series-2 block 14 (docs/protocol.md Appendix C.2): records 115 security zone, 116
     /// interface, 117 access control policy, 118 intrusion policy, 127 AMP cloud, 322 sinkhole.
     mod uuid_name;
     name = "uuid_string_mapping", block = Some(14), series = Two;
@@ -94,7 +94,7 @@ layouts! {
         name: string,
     }
 
-    /// Access Control Rule ID, record 119, series-2 block 15 (WIRE.md C.3).
+    /// Access Control Rule ID, record 119, series-2 block 15 (docs/protocol.md Appendix C.3).
     mod access_control_rule;
     name = "access_control_rule_id", block = Some(15), series = Two;
     {
@@ -107,7 +107,7 @@ layouts! {
     }
 
     /// Access control policy, prefilter policy, tunnel/prefilter rule: records 145, 146, 147,
-    /// series-2 block 64 (WIRE.md C.5).
+    /// series-2 block 64 (docs/protocol.md Appendix C.5).
     mod access_control_policy;
     name = "access_control_policy", block = Some(64), series = Two;
     {
@@ -119,7 +119,7 @@ layouts! {
         name: string,
     }
 
-    /// ID / length / name (WIRE.md C.1): records 55 client application, 58, 59, 60, 61, 63
+    /// ID / length / name (docs/protocol.md Appendix C.1): records 55 client application, 58, 59, 60, 61, 63
     /// application protocol, 90, 91, 96, 109 web application, 120 rule action, 121 URL
     /// category, 122 URL reputation, 123 managed device, 128-131, 281, 300, 302, 350, 510,
     /// 515-519, 602, 604-608 (606 SSL actual action, 608 SSL flow status), 613.
@@ -132,7 +132,7 @@ layouts! {
         name: text32,
     }
 
-    /// Geolocation, record 520, series-2 block 28 (WIRE.md C.10).
+    /// Geolocation, record 520, series-2 block 28 (docs/protocol.md Appendix C.10).
     mod geolocation;
     name = "geolocation", block = Some(28), series = Two;
     {
@@ -142,7 +142,7 @@ layouts! {
         name: string,
     }
 
-    /// IOC Name, record 161, series-2 block 39 (WIRE.md C.6).
+    /// IOC Name, record 161, series-2 block 39 (docs/protocol.md Appendix C.6).
     mod ioc_name;
     name = "ioc_name", block = Some(39), series = Two;
     {
@@ -154,7 +154,7 @@ layouts! {
         event_type: string,
     }
 
-    /// Network Analysis Policy, record 700 (WIRE.md C.13): a block whose type number no source
+    /// Network Analysis Policy, record 700 (docs/protocol.md Appendix C.13): a block whose type number no source
     /// gives, so the type is a field here.
     mod network_analysis_policy;
     name = "network_analysis_policy", block = None, series = Two;
@@ -171,7 +171,7 @@ layouts! {
 
     // Appendix C metadata an intrusion event does not need.
 
-    /// Access Control Policy Rule Reason, record 124, series-2 block 59 (WIRE.md C.4). Joined
+    /// Access Control Policy Rule Reason, record 124, series-2 block 59 (docs/protocol.md Appendix C.4). Joined
     /// from record 71's Rule Reason.
     mod rule_reason;
     name = "access_control_policy_rule_reason", block = Some(59), series = Two;
@@ -182,7 +182,7 @@ layouts! {
         description: string,
     }
 
-    /// ICMP Type, record 260, series-2 block 19 (WIRE.md C.7). Joined on (protocol, type).
+    /// ICMP Type, record 260, series-2 block 19 (docs/protocol.md Appendix C.7). Joined on (protocol, type).
     mod icmp_type;
     name = "icmp_type", block = Some(19), series = Two;
     {
@@ -194,7 +194,7 @@ layouts! {
         description: string,
     }
 
-    /// ICMP Code, record 270, series-2 block 20 (WIRE.md C.7). eNcore joins it by code only.
+    /// ICMP Code, record 270, series-2 block 20 (docs/protocol.md Appendix C.7). eNcore joins it by code only.
     mod icmp_code;
     name = "icmp_code", block = Some(20), series = Two;
     {
@@ -209,7 +209,7 @@ layouts! {
     }
 
     /// Security Intelligence category, record 280, series-2 block 22 (IP reputation category;
-    /// WIRE.md C.8). Joined from record 71's (SI list 1/2, policy revision).
+    /// docs/protocol.md Appendix C.8). Joined from record 71's (SI list 1/2, policy revision).
     mod si_category;
     name = "security_intelligence_category", block = Some(22), series = Two;
     {
@@ -221,7 +221,7 @@ layouts! {
         name: string,
     }
 
-    /// A UUID and a String block, with no block header around them (WIRE.md C.8, C.12, C.16,
+    /// A UUID and a String block, with no block header around them (docs/protocol.md Appendix C.8, C.12, C.16,
     /// §11.5): records 132 security context name, 282 SI category (general), 600 SSL policy
     /// name. Joined on the UUID.
     mod uuid_string;
@@ -234,7 +234,7 @@ layouts! {
     }
 
     /// ID / name / description, records 320 DNS record type and 321 DNS response type,
-    /// series-2 block 61 (WIRE.md C.9). Joined from record 71's DNS Record Type / DNS Response
+    /// series-2 block 61 (docs/protocol.md Appendix C.9). Joined from record 71's DNS Record Type / DNS Response
     /// Type.
     mod id_name_description;
     name = "id_name_description", block = Some(61), series = Two;
@@ -247,7 +247,7 @@ layouts! {
         description: string,
     }
 
-    /// File Event SHA Hash, record 511, series-2 block 40 (WIRE.md C.11). Joined on the
+    /// File Event SHA Hash, record 511, series-2 block 40 (docs/protocol.md Appendix C.11). Joined on the
     /// SHA-256.
     mod file_sha_hash;
     name = "file_event_sha_hash", block = Some(40), series = Two;
@@ -262,7 +262,7 @@ layouts! {
         user_defined: u8,
     }
 
-    /// File Policy Name, record 530 (WIRE.md C.11): a block whose type number no source gives
+    /// File Policy Name, record 530 (docs/protocol.md Appendix C.11): a block whose type number no source gives
     /// (eNcore: the guide's diagram and text are wrong), so the type is a field here, as for
     /// record 700; the block length must be the whole body.
     mod file_policy_name;
@@ -278,11 +278,11 @@ layouts! {
         name: string,
     }
 
-    /// SSL Rule ID, record 601 (WIRE.md C.12): no block header. Joined on (revision, rule ID).
+    /// SSL Rule ID, record 601 (docs/protocol.md Appendix C.12): no block header. Joined on (revision, rule ID).
     mod ssl_rule_id;
     name = "ssl_rule_id", block = None, series = Two;
     {
-        /// SSL policy revision (16 opaque bytes; WIRE.md gives `bytes[16]`).
+        /// SSL policy revision (16 opaque bytes; eNcore declares `bytes[16]`).
         policy_revision: bytes[16],
         /// SSL rule ID.
         rule_id: u32,
@@ -290,7 +290,7 @@ layouts! {
         name: string,
     }
 
-    /// SSL Certificate Details, record 614, series-2 block 50 (WIRE.md C.12): three 20-byte
+    /// SSL Certificate Details, record 614, series-2 block 50 (docs/protocol.md Appendix C.12): three 20-byte
     /// hashes, eight String blocks, then the validity period. Joined on the certificate
     /// fingerprint (the events' SSL certificate fingerprint).
     mod ssl_certificate_details;
@@ -326,7 +326,7 @@ layouts! {
         valid_finish: u32,
     }
 
-    /// Rule Documentation Data, record 140, series-2 block 27 (WIRE.md C.14): a rule's
+    /// Rule Documentation Data, record 140, series-2 block 27 (docs/protocol.md Appendix C.14): a rule's
     /// documentation in eleven String blocks. Not in eNcore's metadata category.
     mod rule_documentation;
     name = "rule_documentation", block = Some(27), series = Two;
@@ -361,7 +361,7 @@ layouts! {
         additional_references: string,
     }
 
-    /// Correlation Policy, record 69 (WIRE.md C.15): u16-prefixed texts, then UUIDs. Body size
+    /// Correlation Policy, record 69 (docs/protocol.md Appendix C.15): u16-prefixed texts, then UUIDs. Body size
     /// 40 + name + description.
     mod correlation_policy;
     name = "correlation_policy", block = None, series = Two;
@@ -378,7 +378,7 @@ layouts! {
         policy_revision_uuid: uuid,
     }
 
-    /// Correlation Rule, record 70 (WIRE.md C.15): u16-prefixed texts, then UUIDs. Body size
+    /// Correlation Rule, record 70 (docs/protocol.md Appendix C.15): u16-prefixed texts, then UUIDs. Body size
     /// 58 + name + description + event type.
     mod correlation_rule;
     name = "correlation_rule", block = None, series = Two;
@@ -399,7 +399,7 @@ layouts! {
         whitelist_uuid: uuid,
     }
 
-    /// Fingerprint, record 54 (WIRE.md C.16): a UUID, then three u32-prefixed texts.
+    /// Fingerprint, record 54 (docs/protocol.md Appendix C.16): a UUID, then three u32-prefixed texts.
     mod fingerprint;
     name = "fingerprint_metadata", block = None, series = Two;
     {
@@ -413,7 +413,7 @@ layouts! {
         version: text32,
     }
 
-    /// Vulnerability, record 57 (WIRE.md C.16): fixed fields, then eight u32-prefixed texts.
+    /// Vulnerability, record 57 (docs/protocol.md Appendix C.16): fixed fields, then eight u32-prefixed texts.
     mod vulnerability;
     name = "vulnerability_metadata", block = None, series = Two;
     {
@@ -443,7 +443,7 @@ layouts! {
         solution: text32,
     }
 
-    /// Endpoint Profile, record 301, series-2 block 58 (WIRE.md C.16).
+    /// Endpoint Profile, record 301, series-2 block 58 (docs/protocol.md Appendix C.16).
     mod endpoint_profile;
     name = "endpoint_profile", block = Some(58), series = Two;
     {
@@ -455,7 +455,7 @@ layouts! {
         full_name: string,
     }
 
-    /// Third Party Scanner Vulnerability, record 106 (WIRE.md Appendix A, §11.5): two u32s,
+    /// Third Party Scanner Vulnerability, record 106 (docs/protocol.md Appendix A, §11.5): two u32s,
     /// then four u32-prefixed texts, as eNcore 5.2.11 declares it (its definition misnames the
     /// description field and the bugtraq ID's length key, so eNcore itself fails on it; the
     /// types, sizes and order are unaffected).
@@ -487,7 +487,7 @@ layouts! {
     record 66 "Rule message metadata" as RuleMessage: fields rule_message;
     /// Record 67: a classification.
     record 67 "Classification metadata" as Classification: fields classification;
-    /// The UUID to name records (WIRE.md C.2, block 14).
+    /// The UUID to name records (docs/protocol.md Appendix C.2, block 14).
     record
         115 "Security zone name",
         116 "Interface name",
@@ -509,7 +509,7 @@ layouts! {
     record 520 "Geolocation" as Geolocation: block geolocation;
     /// Record 700: a network analysis policy name.
     record 700 "Network analysis policy" as NetworkAnalysisPolicy: fields network_analysis_policy;
-    /// The ID / length / name records (WIRE.md C.1).
+    /// The ID / length / name records (docs/protocol.md Appendix C.1).
     record
         55 "Client application metadata",
         58 "Criticality metadata",

@@ -1,9 +1,9 @@
-//! Record type numbers (WIRE.md Appendix A).
+//! Record type numbers (docs/protocol.md Appendix A).
 //!
-//! Generated once from the Appendix A table of WIRE.md: one named constant per wire record type
+//! Generated once from the record type table (docs/protocol.md Appendix A, from the Integration Guide): one named constant per wire record type
 //! that Cisco's clients list, named after the table's display name (legacy types after their
 //! deprecated constant). eNcore 5.2.11's internal alias numbers (401, 402, 501, 503, 1060-1074,
-//! 1251) are deliberately absent: they are not wire values (WIRE.md §12 item 27).
+//! 1251) are deliberately absent: they are not wire values (docs/protocol.md §12 item 27).
 
 use crate::frame::RecordType;
 

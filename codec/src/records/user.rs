@@ -1,7 +1,7 @@
 //! User records: the user block (records 62 and 98, block 57) and user activity (RUA) and VPN
-//! records (92-95, 170, 171; WIRE.md §10.3), after the discovery event header.
+//! records (92-95, 170, 171; docs/protocol.md §10.3), after the discovery event header.
 //!
-//! Dispatch on the wire type where sources disagree on a record's block (WIRE.md §12 item 23):
+//! Dispatch on the wire type where sources disagree on a record's block (docs/protocol.md §12 item 23):
 //! records 92-94 accept block 155 (eNcore 5.2.11), 120 (3.8.4's record 92) and 167 (3.8.4's 93
 //! and 94); record 95 accepts 167 and 127 (3.5.8). Any other block type stays a raw block after
 //! the decoded header.
@@ -11,7 +11,7 @@ layouts! {
 
     // User records (block 57).
 
-    /// User, records 62 and 98, series-2 block 57 (WIRE.md §10.3, Appendix B.7), as eNcore
+    /// User, records 62 and 98, series-2 block 57 (docs/protocol.md §10.3, Appendix B.7), as eNcore
     /// 5.2.11 decodes them.
     mod user;
     name = "user", block = Some(57), series = Two;
@@ -27,7 +27,7 @@ layouts! {
     // User activity (RUA) and VPN.
 
     /// User information data 6.0, series-1 block 155: records 92, 93, 94 as eNcore 5.2.11
-    /// decodes them (WIRE.md §10.3; eNcore `blocks_series1.py`,
+    /// decodes them (docs/protocol.md §10.3; eNcore `blocks_series1.py`,
     /// BLOCK_USER_INFORMATION_DATA_60, whose source comment says 158).
     mod user_information_data_60;
     name = "user_information_data_60", block = Some(155), series = One;
@@ -59,7 +59,7 @@ layouts! {
     }
 
     /// User information data 5.0, series-1 block 120: record 92 as eNcore 3.8.4 decodes it
-    /// (WIRE.md §10.3: block 155 up to Phone without Realm ID; eNcore `blocks_series1.py`,
+    /// (docs/protocol.md §10.3: block 155 up to Phone without Realm ID; eNcore `blocks_series1.py`,
     /// BLOCK_USER_INFORMATION_DATA_50). Accepted for records 92-94 when the wire says 120.
     mod user_information_data_50;
     name = "user_information_data_50", block = Some(120), series = One;
@@ -83,12 +83,12 @@ layouts! {
     }
 
     /// User update message information 6.2, series-1 block 167: records 95, 170, 171 (and 93,
-    /// 94 as eNcore 3.8.4 decodes them) (WIRE.md §10.3; eNcore `blocks_series1.py`,
+    /// 94 as eNcore 3.8.4 decodes them) (docs/protocol.md §10.3; eNcore `blocks_series1.py`,
     /// BLOCK_USER_UPDATE_MSG_INFORMATION_62).
     ///
     /// **The VPN session list is not decoded: its bytes are the view's trailing bytes.** After
     /// Description the block ends with a List of VPN sessions (block 166). Both eNcore releases
-    /// define block 166 without the 8-byte block header every List item has elsewhere (WIRE.md
+    /// define block 166 without the 8-byte block header every List item has elsewhere (docs/protocol.md
     /// §7.2, §10.3, §11.8: "unverified"), so whether the items on the wire are headed blocks
     /// is unknown. Decoding them as headed blocks would turn every record whose items are
     /// headerless into an error; decoding them headerless would misread headed ones. Keeping
@@ -141,7 +141,7 @@ layouts! {
         description: string,
     }
 
-    /// VPN session, block 166 as eNcore defines it (WIRE.md §10.3; eNcore `blocks_series1.py`,
+    /// VPN session, block 166 as eNcore defines it (docs/protocol.md §10.3; eNcore `blocks_series1.py`,
     /// BLOCK_USER_INFORMATION_VPN_SESSION_62): **no block header**, the fields start at the
     /// item's first byte. Not used by any catalogue row (see
     /// [`user_update_message_information`]): offered for walking the trailing bytes of a block
@@ -175,7 +175,7 @@ layouts! {
     }
 
     /// User login information 5.4, series-1 block 127: record 95 as eNcore 3.5.8 decoded it
-    /// (WIRE.md Appendix A; eNcore 5.2.11 `blocks_series1.py`,
+    /// (docs/protocol.md Appendix A; eNcore 5.2.11 `blocks_series1.py`,
     /// BLOCK_USER_LOGIN_INFORMATION_54). Accepted for record 95 when the wire says 127.
     mod user_login_information_54;
     name = "user_login_information_54", block = Some(127), series = One;

@@ -155,10 +155,10 @@ fn scan(b: &Bundle<'_>, open: Open) -> Option<(usize, u32, Open)> {
     let mut it = b.messages_from(open.skip);
     let mut index = open.index;
     loop {
-        let start = it.offset() - b.messages_offset();
+        let start = it.walked(b);
         let item = it.next()?;
         let next = Open {
-            skip: it.offset() - b.messages_offset(),
+            skip: it.walked(b),
             index: index.wrapping_add(1),
         };
         match item {

@@ -8,7 +8,7 @@ pub use text::Text;
 use core::fmt;
 use core::net::{IpAddr, Ipv6Addr};
 
-/// A 16-byte address field (WIRE.md §11.2): an IPv6 address, or an IPv4 address mapped as
+/// A 16-byte address field (docs/protocol.md §11.2): an IPv6 address, or an IPv4 address mapped as
 /// `::ffff:a.b.c.d`. The bytes are kept as sent.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 pub struct Ip16(pub [u8; 16]);
@@ -44,7 +44,7 @@ impl fmt::Debug for Ip16 {
     }
 }
 
-/// A 16-byte UUID (WIRE.md §11.3), bytes in RFC 4122 order; all zeros means "none".
+/// A 16-byte UUID (docs/protocol.md §11.3), bytes in RFC 4122 order; all zeros means "none".
 #[derive(Clone, Copy, PartialEq, Eq, Default, PartialOrd, Ord)]
 pub struct Uuid(pub [u8; 16]);
 
@@ -110,7 +110,7 @@ impl fmt::Debug for Mac {
     }
 }
 
-/// A time as eStreamer sends it: UNIX seconds and a separate microseconds field (WIRE.md §11.4).
+/// A time as eStreamer sends it: UNIX seconds and a separate microseconds field (docs/protocol.md §11.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 pub struct Timestamp {
     /// UNIX seconds (UTC).

@@ -1,7 +1,7 @@
 //! Text fields: bytes as sent, rendered lossily.
 //!
 //! eStreamer text is not declared to be in any charset, may or may not end with a NUL, and may
-//! contain one (WIRE.md §11.5). A decoder must never reject a record for its text, so text is
+//! contain one (docs/protocol.md §11.5). A decoder must never reject a record for its text, so text is
 //! kept as bytes and rendered on demand, with invalid UTF-8 replaced by U+FFFD.
 
 use core::fmt;

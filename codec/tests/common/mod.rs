@@ -749,7 +749,7 @@ fn nested_object(n: &estreamer_codec::layout::Nested<'_>) -> Value {
 }
 
 /// One field as the schema writes it: numbers as numbers, 16-byte addresses as text (IPv4-mapped
-/// dotted, WIRE.md §11.2), UUIDs 8-4-4-4-12 (§11.3), opaque bytes as hex, text lossily without
+/// dotted, docs/protocol.md §11.2), UUIDs 8-4-4-4-12 (§11.3), opaque bytes as hex, text lossily without
 /// trailing NULs plus `<name>_hex` (all bytes as sent) only when a replacement happened, an
 /// absent optional field as null, a nested block as an object and a list as an array of them.
 fn field_value(name: &str, v: FieldValue<'_>, put: &mut impl FnMut(&str, Value)) {
