@@ -185,9 +185,9 @@ fn families() -> [(&'static str, &'static [&'static Layout]); 6] {
     ]
 }
 
-/// A Markdown anchor for a layout heading.
-fn anchor(l: &Layout) -> String {
-    l.name.replace('_', "-")
+/// The Markdown anchor of a layout's heading (GitHub keeps underscores).
+fn anchor(l: &Layout) -> &'static str {
+    l.name
 }
 
 fn kind_cell(k: Kind) -> String {

@@ -26,38 +26,6 @@ layouts! {
 
     // User activity (RUA) and VPN.
 
-    /// User information data 6.0, series-1 block 155: records 92, 93, 94 as eNcore 5.2.11
-    /// decodes them (docs/protocol.md §10.3; eNcore `blocks_series1.py`,
-    /// BLOCK_USER_INFORMATION_DATA_60, whose source comment says 158).
-    mod user_information_data_60;
-    name = "user_information_data_60", block = Some(155), series = One;
-    {
-        /// user ID.
-        user_id: u32,
-        /// username (String block).
-        username: string,
-        /// Realm ID (record 300).
-        realm_id: u32,
-        /// Protocol.
-        protocol: u32,
-        /// First name (String block).
-        first_name: string,
-        /// Last name (String block).
-        last_name: string,
-        /// Email (String block).
-        email: string,
-        /// Department (String block).
-        department: string,
-        /// Phone (String block).
-        phone: string,
-        /// Endpoint profile ID (record 301).
-        endpoint_profile_id: u32,
-        /// Security group ID (record 302).
-        security_group_id: u32,
-        /// Location IPv6 address (eNcore shows the 16 bytes as hex).
-        location_ipv6_address: ip16,
-    }
-
     /// User information data 5.0, series-1 block 120: record 92 as eNcore 3.8.4 decodes it
     /// (docs/protocol.md §10.3: block 155 up to Phone without Realm ID; eNcore `blocks_series1.py`,
     /// BLOCK_USER_INFORMATION_DATA_50). Accepted for records 92-94 when the wire says 120.
@@ -80,6 +48,26 @@ layouts! {
         department: string,
         /// Phone (String block).
         phone: string,
+    }
+
+    /// User information data 6.0, series-1 block 155: records 92, 93, 94 as eNcore 5.2.11
+    /// decodes them (docs/protocol.md §10.3; eNcore `blocks_series1.py`,
+    /// BLOCK_USER_INFORMATION_DATA_60, whose source comment says 158).
+    mod user_information_data_60;
+    name = "user_information_data_60", block = Some(155), series = One;
+    from user_information_data_50 {
+        after username {
+            /// Realm ID (record 300).
+            realm_id: u32,
+        }
+        end {
+            /// Endpoint profile ID (record 301).
+            endpoint_profile_id: u32,
+            /// Security group ID (record 302).
+            security_group_id: u32,
+            /// Location IPv6 address (eNcore shows the 16 bytes as hex).
+            location_ipv6_address: ip16,
+        }
     }
 
     /// User update message information 6.2, series-1 block 167: records 95, 170, 171 (and 93,
