@@ -1352,7 +1352,7 @@ fn check_events(a: &Arrival, opts: &DoctorOptions) -> Check {
             detail,
             "set request flag bit 23 (ARCHIVE_TIMESTAMPS; the default flags 0x48900061 have it): \
              without the extended header no bookmark can be kept (restarts lose or repeat \
-             events) and remapped rules may show the wrong SID",
+             events)",
         );
     }
     if a.extended < a.records {
