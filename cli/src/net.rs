@@ -555,6 +555,7 @@ pub fn stream(args: StreamArgs) -> Result<ExitCode, String> {
             inner: &mut sink,
             counter: written.clone(),
             all: true,
+            sessions: None,
         };
         connect::run(&opts, &mut counted, stop).await
     });
@@ -882,11 +883,29 @@ pub struct DemoArgs {
     pub no_drop: bool,
 }
 
+/// Writes one line of the demo's output; when standard output is a pipe whose reader has gone
+/// (`estreamer demo | head`), ends the demo quietly, as a command killed by SIGPIPE would.
+fn say_line(line: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    let mut out = io::stdout().lock();
+    if let Err(e) = writeln!(out, "{line}").and_then(|()| out.flush()) {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("estreamer: cannot write to standard output: {e}");
+        std::process::exit(1);
+    }
+}
+
+macro_rules! say {
+    ($($t:tt)*) => { say_line(format_args!($($t)*)) };
+}
+
 /// `estreamer demo`: server and client on loopback, fresh certificates, rendered events.
 pub fn demo(args: DemoArgs) -> Result<ExitCode, String> {
     let t0 = Instant::now();
     let pki = certs::generate(&PkiOptions::default()).map_err(|e| e.to_string())?;
-    println!(
+    say!(
         "1. certificates: a CA, a server certificate and a client PKCS#12 for 127.0.0.1 ({} bytes, AES-256), in memory only",
         pki.client_p12.len()
     );
@@ -909,12 +928,14 @@ pub fn demo(args: DemoArgs) -> Result<ExitCode, String> {
     let mut metadata = Metadata::new();
     let mut json = Vec::new();
     let events_written = EventCounter::new();
+    let mut metadata_per_session = Vec::new();
+    let metadata_served = total - events;
     let (summary, handle_stats, addr) = rt.block_on(async {
         let handle = server::serve("127.0.0.1:0".parse().map_err(|_| "address")?, server_tls, cfg)
             .await
             .map_err(|e| format!("cannot listen on loopback: {e}"))?;
         let addr = handle.local_addr;
-        println!(
+        say!(
             "2. server: listening on {addr}, TLS 1.3, client certificate required, serving {total} records ({events} events, the rest metadata){}",
             if args.no_drop { "" } else { "; it will drop the connection once, halfway" }
         );
@@ -929,10 +950,15 @@ pub fn demo(args: DemoArgs) -> Result<ExitCode, String> {
             jitter: 0.3,
             max_attempts: Some(10),
         };
-        println!("3. client: extended request (bit 30), extended headers (bit 23), eNcore 5.2.11 event versions, from genesis");
+        say!("3. client: extended request (bit 30), extended headers (bit 23), eNcore 5.2.11 event versions, from genesis");
         let mut sink = JsonSink::new(&mut json, true, &mut metadata);
         let counter = events_written.clone();
-        let mut counted = CountingSink { inner: &mut sink, counter: counter.clone(), all: false };
+        let mut counted = CountingSink {
+            inner: &mut sink,
+            counter: counter.clone(),
+            all: false,
+            sessions: Some(&mut metadata_per_session),
+        };
         let target = events as u64;
         let signals = stop_signal();
         let stop = async {
@@ -951,7 +977,7 @@ pub fn demo(args: DemoArgs) -> Result<ExitCode, String> {
         };
         let summary = connect::run(&opts, &mut counted, stop).await.map_err(|e| e.to_string())?;
         for line in &sink.log {
-            println!("   {line}");
+            say!("   {line}");
         }
         let stats = Arc::clone(&handle.stats);
         handle.shutdown().await;
@@ -959,7 +985,7 @@ pub fn demo(args: DemoArgs) -> Result<ExitCode, String> {
     })?;
     let _ = addr;
     let elapsed = t0.elapsed();
-    println!(
+    say!(
         "4. rendered intrusion events (the SID comes from the rule message record 66, not from the event's internal rule ID):"
     );
     let (mut shown, mut intrusion, mut rendered) = (0, 0, 0);
@@ -978,50 +1004,108 @@ pub fn demo(args: DemoArgs) -> Result<ExitCode, String> {
         if shown >= args.show {
             continue;
         }
-        let s = |k: &str| {
-            v.get(k)
-                .map(|x| x.to_string().trim_matches('"').to_owned())
-                .unwrap_or_default()
-        };
-        println!(
-            "   [{}] sid {} (rule ID {}) \"{}\" {}:{} -> {}:{}, priority {}, {}",
-            s("rule_rendered"),
-            s("sid"),
-            s("rule_id"),
-            s("rule_message"),
-            s("source_ip"),
-            s("source_port_or_icmp_type"),
-            s("destination_ip"),
-            s("destination_port_or_icmp_code"),
-            s("priority"),
-            s("classification"),
-        );
+        say!("   {}", demo_event_line(&v));
         shown += 1;
     }
-    println!(
+    say!(
         "   {rendered} of {intrusion} intrusion events rendered with their SID; the others arrived before their rule's record 66 (sid null, sid_status rule_metadata_missing)"
     );
     use std::sync::atomic::Ordering::Relaxed;
     let written = events_written.get();
-    println!(
-        "5. {written} events written ({events} served, each once), {} metadata records, {} duplicates dropped after the reconnect, {} sessions, {} acknowledgements, {:.1} MB of JSON Lines, {:.2} s",
-        summary.records - written,
+    let per_session: Vec<String> = metadata_per_session
+        .iter()
+        .enumerate()
+        .map(|(i, n)| format!("{n} in session {}", i + 1))
+        .collect();
+    say!(
+        "5. {written} events written ({events} served, each once), {} duplicates dropped after the reconnect, {} sessions, {} acknowledgements, {:.2} s",
         summary.duplicates,
         summary.sessions,
         handle_stats.acks.load(Relaxed),
-        json.len() as f64 / 1e6,
         elapsed.as_secs_f64()
     );
-    if let Some(p) = &args.out {
-        std::fs::write(p, &json).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
-        println!("   every record as JSON Lines: {}", p.display());
+    say!(
+        "   metadata records: {} ({}): the server sends its {metadata_served} metadata records in every session, as an FMC does, and the first session was cut off halfway",
+        summary.records - written,
+        per_session.join(", "),
+    );
+    match &args.out {
+        Some(p) => {
+            std::fs::write(p, &json).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
+            say!(
+                "   JSON Lines: {:.1} MB written to {}",
+                json.len() as f64 / 1e6,
+                p.display()
+            );
+        }
+        None => say!(
+            "   JSON Lines: {:.1} MB made in memory and not written; add --out FILE to keep it",
+            json.len() as f64 / 1e6
+        ),
     }
+    say!(
+        "6. next, against your Management Center (its PKCS#12 from System > Integration > eStreamer):"
+    );
+    say!("   estreamer doctor --server FMC_HOST --pkcs12 client.pkcs12");
+    say!(
+        "   estreamer stream --server FMC_HOST --pkcs12 client.pkcs12 --render --bookmark fmc.bookmark --out events.jsonl"
+    );
     let ok = written == events as u64;
     if !ok {
-        println!("   FAILED: fewer records than served");
+        say!("   FAILED: fewer records than served");
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One rendered intrusion event of the demo, from its JSON object: signature, SID and rule
+/// ID, message, the flow (IPv6 addresses in brackets, RFC 5952 §6; ICMP type and code as
+/// such, not as ports), priority and classification, or which metadata record has not arrived.
+fn demo_event_line(v: &serde_json::Value) -> String {
+    let s = |k: &str| match v.get(k) {
+        Some(serde_json::Value::String(x)) => x.clone(),
+        Some(serde_json::Value::Null) | None => String::new(),
+        Some(x) => x.to_string(),
+    };
+    let endpoint = |ip: String, port: String| {
+        if ip.contains(':') {
+            format!("[{ip}]:{port}")
+        } else {
+            format!("{ip}:{port}")
+        }
+    };
+    let flow = match v.get("ip_protocol_id").and_then(|p| p.as_u64()) {
+        Some(p @ (1 | 58)) => format!(
+            "{} -> {}, {} type {} code {}",
+            s("source_ip"),
+            s("destination_ip"),
+            if p == 1 { "icmp" } else { "icmpv6" },
+            s("source_port_or_icmp_type"),
+            s("destination_port_or_icmp_code"),
+        ),
+        _ => format!(
+            "{} -> {}",
+            endpoint(s("source_ip"), s("source_port_or_icmp_type")),
+            endpoint(s("destination_ip"), s("destination_port_or_icmp_code")),
+        ),
+    };
+    let or_missing = |k: &str, what: &str| {
+        let x = s(k);
+        if x.is_empty() {
+            format!("{k} unknown ({what} not received)")
+        } else {
+            format!("{k} \"{x}\"")
+        }
+    };
+    format!(
+        "[{}] sid {} (rule ID {}) \"{}\" {flow}, {}, {}",
+        s("rule_rendered"),
+        s("sid"),
+        s("rule_id"),
+        s("rule_message"),
+        or_missing("priority", "record 4"),
+        or_missing("classification", "record 67"),
+    )
 }
 
 /// Event records (archive timestamp set) in a capture.
@@ -1070,17 +1154,25 @@ impl EventCounter {
     }
 }
 
-/// Counts records (`all`) or event records on their way to the JSON sink.
+/// Counts records (`all`) or event records on their way to the JSON sink, and (`sessions`)
+/// the metadata records of each session.
 struct CountingSink<'s, S> {
     inner: &'s mut S,
     counter: EventCounter,
     all: bool,
+    sessions: Option<&'s mut Vec<u64>>,
 }
 
 impl<S: connect::Sink> connect::Sink for CountingSink<'_, S> {
     fn record(&mut self, r: connect::RecordRef<'_>) -> io::Result<()> {
-        if self.all || r.data.archive_timestamp().unwrap_or(0) != 0 {
+        let event = r.data.archive_timestamp().unwrap_or(0) != 0;
+        if self.all || event {
             self.counter.add();
+        }
+        if let (false, Some(s)) = (event, self.sessions.as_deref_mut()) {
+            if let Some(n) = s.last_mut() {
+                *n += 1;
+            }
         }
         self.inner.record(r)
     }
@@ -1100,6 +1192,10 @@ impl<S: connect::Sink> connect::Sink for CountingSink<'_, S> {
         self.inner.raw(bytes)
     }
     fn event(&mut self, e: &connect::StreamEvent) {
+        if let (connect::StreamEvent::Connected { .. }, Some(s)) = (e, self.sessions.as_deref_mut())
+        {
+            s.push(0);
+        }
         self.inner.event(e)
     }
 }

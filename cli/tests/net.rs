@@ -275,6 +275,161 @@ fn demo_shows_sids_and_every_event_once() {
     assert!(text.contains("reconnecting"), "{text}");
 }
 
+/// README.md shows the demo's real output (between the demo markers), up to the loopback
+/// port, the number of acknowledgements and the time.
+#[test]
+fn readme_shows_the_real_demo_output() {
+    fn normal(text: &str) -> String {
+        let mut out = String::new();
+        for line in text.lines() {
+            let mut words: Vec<String> = line.split(' ').map(str::to_owned).collect();
+            for i in 0..words.len() {
+                let next = words.get(i + 1).cloned().unwrap_or_default();
+                let w = &mut words[i];
+                if let Some(rest) = w.strip_prefix("127.0.0.1:") {
+                    let tail = rest
+                        .trim_start_matches(|c: char| c.is_ascii_digit())
+                        .to_owned();
+                    *w = format!("127.0.0.1:PORT{tail}");
+                } else if next.starts_with("acknowledgements") && w.parse::<u64>().is_ok() {
+                    *w = "N".into();
+                } else if next == "s"
+                    && i + 2 == line.split(' ').count()
+                    && w.parse::<f64>().is_ok()
+                {
+                    *w = "T".into();
+                }
+            }
+            out.push_str(&words.join(" "));
+            out.push('\n');
+        }
+        out
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let start = "<!-- demo:start -->\n```text\n";
+    let a = readme.find(start).expect("README.md lacks the demo block") + start.len();
+    let b = readme[a..]
+        .find("```\n<!-- demo:end -->")
+        .expect("README.md's demo block ends")
+        + a;
+    let out = exe().arg("demo").output().unwrap();
+    assert!(out.status.success());
+    let now = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        normal(&readme[a..b]),
+        normal(&now),
+        "README.md's demo output is not what `estreamer demo` prints: paste the new output"
+    );
+}
+
+/// The demo's output read line by line as a newcomer would (issue 20): addresses, ICMP, what
+/// is missing, one revision per rule, the metadata counts explained, where the JSON went,
+/// what to run next.
+#[test]
+fn demo_output_is_right_line_by_line() {
+    let dir = tempdir("demo");
+    let json = dir.join("demo.jsonl");
+    let out = exe()
+        .args(["demo", "--show", "4000", "--out"])
+        .arg(&json)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let events: Vec<&str> = text.lines().filter(|l| l.starts_with("   [")).collect();
+    assert!(events.len() > 1000, "{}", events.len());
+    let flow = |l: &str| -> String {
+        let after = l.rsplit_once("\" ").map(|(_, r)| r).unwrap_or_default();
+        after
+            .split(", priority")
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (mut v6, mut icmp) = (0, 0);
+    let mut revision = std::collections::BTreeMap::new();
+    for l in &events {
+        // No bare `null`: a name that has not arrived says which record is missing.
+        assert!(!l.contains("null"), "{l}");
+        assert!(
+            l.contains("priority \"") || l.contains("priority unknown (record 4 not received)"),
+            "{l}"
+        );
+        assert!(
+            l.contains("classification \"")
+                || l.contains("classification unknown (record 67 not received)"),
+            "{l}"
+        );
+        let f = flow(l);
+        for end in f.split(" -> ").filter(|_| !f.contains("icmp")) {
+            let end = end.split(',').next().unwrap_or_default();
+            if end.matches(':').count() > 1 {
+                // RFC 5952 §6: [addr]:port.
+                assert!(end.starts_with('[') && end.contains("]:"), "{l}");
+                v6 += 1;
+            }
+        }
+        if f.contains("icmp") {
+            // ICMP type and code, never as ports.
+            assert!(f.contains(" type ") && f.contains(" code "), "{l}");
+            let (a, b) = f.split_once(" -> ").unwrap();
+            assert!(
+                !a.contains("]:") && !b.split(',').next().unwrap().contains("]:"),
+                "{l}"
+            );
+            assert!(a.parse::<std::net::IpAddr>().is_ok(), "{l}");
+            icmp += 1;
+        }
+        // [gid:sid:rev]: one revision per rule.
+        let sig = l
+            .trim_start()
+            .trim_start_matches('[')
+            .split(']')
+            .next()
+            .unwrap();
+        let mut parts = sig.split(':');
+        let (g, s, r) = (
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+        );
+        let seen = revision
+            .entry((g.to_owned(), s.to_owned()))
+            .or_insert(r.to_owned());
+        assert_eq!(seen, r, "{l}");
+    }
+    assert!(v6 > 0 && icmp > 0, "IPv6 {v6}, ICMP {icmp}");
+    assert!(text.contains("metadata records: "), "{text}");
+    assert!(
+        text.contains("in session 1") && text.contains("in session 2"),
+        "{text}"
+    );
+    assert!(text.contains("in every session"), "{text}");
+    assert!(
+        text.contains(&format!("written to {}", json.display())),
+        "{text}"
+    );
+    assert!(std::fs::metadata(&json).unwrap().len() > 1_000_000);
+    assert!(text.contains("estreamer doctor --server"), "{text}");
+    assert!(
+        text.contains("estreamer stream --server") && text.contains("--out"),
+        "{text}"
+    );
+    // Without --out the JSON is said not to be written.
+    let out = exe().args(["demo", "--size", "1M"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("not written; add --out FILE to keep it"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn doctor_names_a_closed_port() {
     let dir = tempdir("doctor");

@@ -476,13 +476,25 @@ fn build(config: &SynthConfig) -> Result<Synth, EncodeError> {
         keepalives: 0,
         counts: RecordCounts::default(),
     };
+    // An FMC sends the priority and classification names before the events that use them:
+    // the stream opens with each once (when the mix has them), then they recur with the mix.
+    let mut prelude: Vec<RecordKind> = Vec::new();
+    for (kind, n) in [
+        (RecordKind::Classification, CLASSIFICATIONS.len()),
+        (RecordKind::Priority, PRIORITIES.len()),
+    ] {
+        if mix.weight(kind) > 0 {
+            prelude.extend(std::iter::repeat_n(kind, n));
+        }
+    }
+    let mut prelude = prelude.into_iter();
     let mut sequence: u32 = 0;
     while out.len() < target {
         sequence = sequence.wrapping_add(1);
         let n = g.rng.range(min, max);
         encode_bundle(&mut out, config.connection_id, sequence, |out| {
             for _ in 0..n {
-                let kind = mix.pick(&mut g.rng);
+                let kind = prelude.next().unwrap_or_else(|| mix.pick(&mut g.rng));
                 scratch.clear();
                 g.record(kind, &mut scratch)?;
                 let archive = if kind.is_metadata() {
@@ -590,6 +602,11 @@ const TAG_RULE_REVISION: u64 = 7;
 const TAG_CLASSIFICATION: u64 = 8;
 const TAG_SSL_POLICY: u64 = 9;
 
+/// True for an IPv4 address in its IPv4-mapped IPv6 form (`::ffff:a.b.c.d`).
+fn is_v4_mapped(ip: &[u8; 16]) -> bool {
+    ip[..10].iter().all(|&b| b == 0) && ip[10] == 0xff && ip[11] == 0xff
+}
+
 /// A rule the stream's intrusion events fire and its rule-message records describe.
 #[derive(Debug, Clone, Copy, Default)]
 struct Rule {
@@ -598,6 +615,9 @@ struct Rule {
     rendered_sid: u32,
     classification: u32,
     priority: u32,
+    /// The rule's one revision: every event of the rule carries it (record 66 carries 0, as
+    /// the guide says rule messages currently do).
+    revision: u32,
     message: &'static str,
 }
 
@@ -608,6 +628,7 @@ const RULES: &[Rule] = &[
         rendered_sid: 58901,
         classification: 35,
         priority: 1,
+        revision: 3,
         message: "MALWARE-CNC Win.Trojan.Agent outbound connection attempt",
     },
     Rule {
@@ -616,6 +637,7 @@ const RULES: &[Rule] = &[
         rendered_sid: 31977,
         classification: 22,
         priority: 1,
+        revision: 6,
         message: "SERVER-WEBAPP directory traversal attempt",
     },
     Rule {
@@ -624,6 +646,7 @@ const RULES: &[Rule] = &[
         rendered_sid: 2013504,
         classification: 29,
         priority: 2,
+        revision: 1,
         message: "POLICY-OTHER TLS connection to a newly registered domain",
     },
     Rule {
@@ -632,6 +655,7 @@ const RULES: &[Rule] = &[
         rendered_sid: 254,
         classification: 3,
         priority: 2,
+        revision: 2,
         message: "PROTOCOL-DNS SPOOF query response with TTL of 1 min. and no authority",
     },
     Rule {
@@ -640,6 +664,7 @@ const RULES: &[Rule] = &[
         rendered_sid: 41978,
         classification: 23,
         priority: 1,
+        revision: 7,
         message: "SERVER-SAMBA remote code execution attempt",
     },
     Rule {
@@ -648,6 +673,7 @@ const RULES: &[Rule] = &[
         rendered_sid: 19559,
         classification: 4,
         priority: 3,
+        revision: 4,
         message: "INDICATOR-SCAN SSH brute force login attempt",
     },
     Rule {
@@ -656,6 +682,7 @@ const RULES: &[Rule] = &[
         rendered_sid: 1000001,
         classification: 34,
         priority: 3,
+        revision: 1,
         message: "LOCAL custom rule: test traffic to lab subnet",
     },
     Rule {
@@ -664,6 +691,7 @@ const RULES: &[Rule] = &[
         rendered_sid: 13366,
         classification: 23,
         priority: 1,
+        revision: 5,
         message: "FILE-PDF Adobe Acrobat Reader malformed font memory corruption attempt",
     },
     Rule {
@@ -672,6 +700,7 @@ const RULES: &[Rule] = &[
         rendered_sid: 2925,
         classification: 27,
         priority: 3,
+        revision: 2,
         message: "INFO web bug 0x0 gif attempt",
     },
     Rule {
@@ -680,6 +709,7 @@ const RULES: &[Rule] = &[
         rendered_sid: 31,
         classification: 2,
         priority: 3,
+        revision: 3,
         message: "(http_inspect) URI path contains consecutive slash characters",
     },
     Rule {
@@ -688,6 +718,7 @@ const RULES: &[Rule] = &[
         rendered_sid: 23493,
         classification: 35,
         priority: 1,
+        revision: 8,
         message: "MALWARE-OTHER Win.Ransomware encrypted file extension rename",
     },
     Rule {
@@ -696,6 +727,7 @@ const RULES: &[Rule] = &[
         rendered_sid: 39867,
         classification: 22,
         priority: 1,
+        revision: 2,
         message: "SERVER-WEBAPP SQL injection attempt union select",
     },
 ];
@@ -762,6 +794,19 @@ impl Service {
             Service::Icmp => 1,
             _ => 6,
         }
+    }
+
+    /// The IP protocol over an address: ICMPv6 (58) for ICMP between IPv6 addresses.
+    fn protocol_over(self, ip: &[u8; 16]) -> u8 {
+        match self {
+            Service::Icmp if !is_v4_mapped(ip) => 58,
+            s => s.protocol(),
+        }
+    }
+
+    /// An echo request's ICMP type and code: 8/0, or 128/0 for ICMPv6.
+    fn echo_request(ip: &[u8; 16]) -> (u16, u16) {
+        if is_v4_mapped(ip) { (8, 0) } else { (128, 0) }
     }
 
     const fn port(self) -> u16 {
@@ -838,6 +883,10 @@ struct Gen {
     next_event_id: u32,
     /// (device, event id, event second) of the last intrusion event, for packet records.
     last_intrusion: (u32, u32, u32),
+    /// Classification and priority records go round their tables, so that each is sent early
+    /// and again later, as an FMC sends what its events need.
+    next_classification: usize,
+    next_priority: usize,
 }
 
 impl Gen {
@@ -848,6 +897,8 @@ impl Gen {
             now: config.start_time,
             next_event_id: 1,
             last_intrusion: (1, 0, config.start_time),
+            next_classification: 0,
+            next_priority: 0,
         }
     }
 
@@ -866,6 +917,27 @@ impl Gen {
         let r = self.rng.next_u32().to_be_bytes();
         let [_, b, c, d] = r;
         mapped([10, 1 + b % 20, c, 1 + d % 254])
+    }
+
+    /// An internal address of `other`'s family: 10.x.y.z, or 2001:db8:a::/48 for IPv6.
+    fn internal_ip_like(&mut self, other: &[u8; 16]) -> [u8; 16] {
+        if is_v4_mapped(other) {
+            return self.internal_ip();
+        }
+        let mut ip = [0u8; 16];
+        let (hi, lo) = ip.split_at_mut(8);
+        hi.copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0x0a, 0, 1]);
+        lo.copy_from_slice(&[
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0x10,
+            1 + (self.rng.next_u32() % 250) as u8,
+        ]);
+        ip
     }
 
     fn external_ip(&mut self) -> [u8; 16] {
@@ -920,7 +992,8 @@ impl Gen {
                 Ok(())
             }
             RecordKind::Priority => {
-                let (id, name) = self.rng.pick(PRIORITIES);
+                let (id, name) = PRIORITIES[self.next_priority % PRIORITIES.len()];
+                self.next_priority += 1;
                 out.put_u32(id);
                 out.put_u16(name.len() as u16);
                 out.extend_from_slice(name.as_bytes());
@@ -939,11 +1012,15 @@ impl Gen {
         let rule = self.rng.pick(RULES);
         let service = self.rng.pick(Service::TABLE);
         // Attacks mostly come from outside.
+        // Both ends in one address family, as in any real flow.
+        let outside = self.external_ip();
+        let inside = self.internal_ip_like(&outside);
         let (src, dst) = if self.rng.percent(70) {
-            (self.external_ip(), self.internal_ip())
+            (outside, inside)
         } else {
-            (self.internal_ip(), self.external_ip())
+            (inside, outside)
         };
+        let protocol = service.protocol_over(&src);
         let impact_flags = self
             .rng
             .pick(&[0x00u8, 0x01, 0x03, 0x03, 0x07, 0x07, 0x0f, 0x1f]);
@@ -977,13 +1054,13 @@ impl Gen {
             out.put_u32((r % 1_000_000) as u32); // 20 Event Microsecond
             out.put_u32(rule.rule_id); // 24 Rule ID
             out.put_u32(rule.gid); // 28 Generator ID
-            out.put_u32(1 + (r >> 20) as u32 % 9); // 32 Rule Revision
+            out.put_u32(rule.revision); // 32 Rule Revision: one per rule
             out.put_u32(rule.classification); // 36 Classification ID
             out.put_u32(rule.priority); // 40 Priority ID
             out.extend_from_slice(&src); // 44 Source IP
             out.extend_from_slice(&dst); // 60 Destination IP
             let (sport, dport) = match service {
-                Service::Icmp => (8, 0), // echo request: ICMP type, code
+                Service::Icmp => Service::echo_request(&src), // ICMP type, code
                 s => {
                     let e = 32768 + (r >> 24) as u16 % 28232;
                     if Self::is_internal(&dst) {
@@ -995,7 +1072,7 @@ impl Gen {
             };
             out.put_u16(sport); // 76 Source Port / ICMP Type
             out.put_u16(dport); // 78 Destination Port / ICMP Code
-            out.put_u8(service.protocol()); // 80 IP Protocol
+            out.put_u8(protocol); // 80 IP Protocol
             out.put_u8(impact_flags); // 81 Impact Flags
             out.put_u8(impact); // 82 Impact
             out.put_u8(blocked); // 83 Blocked
@@ -1062,12 +1139,13 @@ impl Gen {
         let device = self.rng.range(1, 4);
         let second = self.now;
         let service = self.rng.pick(Service::TABLE);
-        let initiator = self.internal_ip();
         let responder = if self.rng.percent(80) {
             self.external_ip()
         } else {
             self.internal_ip()
         };
+        let initiator = self.internal_ip_like(&responder);
+        let protocol = service.protocol_over(&initiator);
         let r = self.rng.next_u64();
         let r2 = self.rng.next_u64();
 
@@ -1087,7 +1165,7 @@ impl Gen {
         out.extend_from_slice(&initiator); // 40 IPv6 Address
 
         let (sport, dport) = match service {
-            Service::Icmp => (8, 0),
+            Service::Icmp => Service::echo_request(&initiator),
             s => (self.ephemeral_port(), s.port()),
         };
         let first = second.saturating_sub(self.rng.below(600));
@@ -1127,8 +1205,8 @@ impl Gen {
             out.put_u32(0); // 150 Rule Reason
             out.put_u16(sport); // 154 Initiator Port
             out.put_u16(dport); // 156 Responder Port
-            out.put_u16(if service.protocol() == 6 { 0x1b } else { 0 }); // 158 TCP Flags
-            out.put_u8(service.protocol()); // 160 Protocol
+            out.put_u16(if protocol == 6 { 0x1b } else { 0 }); // 158 TCP Flags
+            out.put_u8(protocol); // 160 Protocol
             out.extend_from_slice(&[0; 16]); // 161 NetFlow Source (none)
             out.put_u16((r2 >> 24) as u16 % 8); // 177 Instance ID
             out.put_u16((r2 >> 40) as u16); // 179 Connection Counter
@@ -1310,7 +1388,9 @@ impl Gen {
 
     /// Record 67 (docs/protocol.md §9.2): id, name, description, two UUIDs.
     fn classification(&mut self, out: &mut Vec<u8>) {
-        let (id, name, description) = self.rng.pick(CLASSIFICATIONS);
+        let (id, name, description) =
+            CLASSIFICATIONS[self.next_classification % CLASSIFICATIONS.len()];
+        self.next_classification += 1;
         out.put_u32(id);
         out.put_u16(name.len() as u16);
         out.extend_from_slice(name.as_bytes());
@@ -1353,7 +1433,7 @@ mod tests {
                 let len = be32(b, 4) as usize;
                 assert_eq!(len, b.len(), "one block fills the record");
                 assert!((364..=420).contains(&len), "block 85 length {len}");
-                assert!([1, 6, 17].contains(&b[80]), "protocol {}", b[80]);
+                assert!([1, 6, 17, 58].contains(&b[80]), "protocol {}", b[80]);
                 assert!(b[82] <= 4, "impact");
                 let mut at = strings(b, 283, 2);
                 assert_eq!(b[at], 3, "snort version");
@@ -1371,7 +1451,7 @@ mod tests {
                     b.len()
                 );
                 let blk = &b[56..];
-                assert!([1, 6, 17].contains(&blk[160]));
+                assert!([1, 6, 17, 58].contains(&blk[160]));
                 // Walk the whole block 174 by the table of docs/protocol.md §10.
                 let mut at = strings(blk, 297, 3) + 80;
                 at = strings(blk, at, 3) + 69;
