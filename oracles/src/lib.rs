@@ -674,6 +674,17 @@ struct ChunkReader<'a> {
     interrupted: bool,
 }
 
+impl<'a> ChunkReader<'a> {
+    fn new(data: &'a [u8], sizes: &'a [u8]) -> Self {
+        ChunkReader {
+            data,
+            sizes,
+            calls: 0,
+            interrupted: false,
+        }
+    }
+}
+
 impl Read for ChunkReader<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let k = match self.sizes.len() {
@@ -697,13 +708,7 @@ impl Read for ChunkReader<'_> {
 
 /// Everything a [`MessageReader`] over a [`ChunkReader`] yields, and its final position.
 fn run_reader(data: &[u8], sizes: &[u8], opts: DecodeOptions) -> (Vec<Outcome>, usize) {
-    let reader = ChunkReader {
-        data,
-        sizes,
-        calls: 0,
-        interrupted: false,
-    };
-    let mut r = MessageReader::new(reader, opts);
+    let mut r = MessageReader::new(ChunkReader::new(data, sizes), opts);
     let mut out = Vec::new();
     // Each call yields an item, or reads at least one byte first.
     for _ in 0..2 * data.len() + 16 {
@@ -781,15 +786,10 @@ pub fn stream_chunks(data: &[u8]) {
 
 /// Every item a [`RecordReader`] over a [`ChunkReader`] yields, as text.
 fn run_record_reader(data: &[u8], sizes: &[u8], opts: DecodeOptions) -> Vec<String> {
-    let reader = ChunkReader {
-        data,
-        sizes,
-        calls: 0,
-        interrupted: false,
-    };
-    let mut r = RecordReader::new(reader, opts);
+    let mut r = RecordReader::new(ChunkReader::new(data, sizes), opts);
     let mut out = Vec::new();
-    for _ in 0..2 * data.len() + 16 {
+    // As in `run_reader`: each call yields an item or reads first.
+    while out.len() <= 2 * data.len() + 16 {
         match r.next_record() {
             Ok(Some(item)) => out.push(format!("{item:?}")),
             Ok(None) => return out,
