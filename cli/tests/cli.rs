@@ -1,25 +1,13 @@
 //! The `estreamer` binary as a user runs it: exit codes, help, argument errors, pipes.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use std::process::{Output, Stdio};
 
 fn run(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_estreamer"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Fed from another thread: a large input's output would fill the pipe while we write.
-    let mut pipe = child.stdin.take().unwrap();
-    let input = stdin.to_vec();
-    let feeder = std::thread::spawn(move || {
-        let _ = pipe.write_all(&input);
-    });
-    let out = child.wait_with_output().unwrap();
-    feeder.join().unwrap();
-    out
+    let mut cmd = common::exe();
+    cmd.args(args).stderr(Stdio::piped());
+    common::run_with_input(cmd, stdin)
 }
 
 #[test]
@@ -336,7 +324,7 @@ fn decode_threads_write_the_same_bytes() {
 #[test]
 fn decode_threads_stop_on_a_closed_pipe() {
     let s = run(&["synth", "--size", "4M", "--seed", "6"], b"");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_estreamer"))
+    let mut child = common::exe()
         .args(["decode", "--threads", "2"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -345,7 +333,7 @@ fn decode_threads_stop_on_a_closed_pipe() {
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
     let feeder = std::thread::spawn(move || {
-        let _ = stdin.write_all(&s.stdout);
+        let _ = std::io::Write::write_all(&mut stdin, &s.stdout);
     });
     let mut stdout = child.stdout.take().unwrap();
     let mut first = [0u8; 4096];
@@ -366,7 +354,7 @@ fn decode_threads_stop_on_a_closed_pipe() {
 #[cfg(feature = "net")]
 #[test]
 fn no_password_and_no_terminal_says_what_to_use_instead() {
-    let out = Command::new(env!("CARGO_BIN_EXE_estreamer"))
+    let out = common::exe()
         .args(["stream", "--server", "127.0.0.1:1", "--pkcs12"])
         .arg(concat!(
             env!("CARGO_MANIFEST_DIR"),

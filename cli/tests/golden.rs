@@ -6,17 +6,16 @@
 //! The JSON Lines schema is a public interface: this file changes only with a deliberate change
 //! of the schema. `GOLDEN_UPDATE=1 cargo test -p estreamer-cli --test golden` rewrites it.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
+
+use common::{exe, run_with_input};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn exe() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_estreamer"))
 }
 
 /// The bytes a vector's hex spells (the text before the first `#` of each line) and its mode.
@@ -55,21 +54,9 @@ fn files(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
 
 /// `decode` of `input` with `args`: (XXH3-128 of standard output, lines).
 fn digest(input: &[u8], args: &[&str]) -> (u128, usize) {
-    let mut c = exe()
-        .arg("decode")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdin = c.stdin.take().unwrap();
-    let bytes = input.to_vec();
-    let w = std::thread::spawn(move || {
-        let _ = stdin.write_all(&bytes);
-    });
-    let out = c.wait_with_output().unwrap();
-    w.join().unwrap();
+    let mut cmd = exe();
+    cmd.arg("decode").args(args).stderr(Stdio::null());
+    let out = run_with_input(cmd, input);
     let lines = out.stdout.iter().filter(|&&b| b == b'\n').count();
     (twox_hash::XxHash3_128::oneshot(&out.stdout), lines)
 }

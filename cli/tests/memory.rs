@@ -8,9 +8,13 @@
 
 #![cfg(unix)]
 
+mod common;
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::Stdio;
+
+use common::{exe, tempdir};
 
 use nix::sys::resource::{UsageWho, getrusage};
 
@@ -18,17 +22,6 @@ use nix::sys::resource::{UsageWho, getrusage};
 /// the batches in flight (at most `threads + 2`, each of about 256 KiB of input and at most
 /// about 6 MiB of JSON) and the program itself.
 const BOUND_MB: u64 = 64;
-
-fn exe() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_estreamer"))
-}
-
-fn tempdir() -> PathBuf {
-    let d = std::env::temp_dir().join(format!("estreamer-memory-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
 
 /// The largest peak resident set, in MB, of the children waited for so far.
 fn children_peak_mb() -> u64 {
@@ -71,7 +64,7 @@ fn decode_memory_is_bounded_in_every_thread_mode() {
             .is_char_device(),
         "/dev/null is not the null device (.ci/run puts it back)"
     );
-    let dir = tempdir();
+    let dir = tempdir("memory");
     // 256 MiB of zeros, as a sparse file.
     let zeros = dir.join("zeros.bin");
     std::fs::File::create(&zeros)

@@ -3,7 +3,6 @@
 #![allow(dead_code)]
 
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -11,6 +10,25 @@ use std::time::{Duration, Instant};
 /// The binary under test.
 pub fn exe() -> Command {
     Command::new(env!("CARGO_BIN_EXE_estreamer"))
+}
+
+/// Runs `cmd` with `input` on its standard input (fed from another thread, so that a large
+/// output cannot fill its pipe while the input is written) and collects its output.
+pub fn run_with_input(mut cmd: Command, input: &[u8]) -> std::process::Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let feeder = std::thread::spawn(move || {
+        use std::io::Write;
+        let _ = pipe.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    out
 }
 
 /// A loopback port nothing listens on (now).
@@ -143,23 +161,14 @@ pub fn served_records(size: &str) -> u64 {
 
 /// `estreamer decode` of `capture`, line by line.
 pub fn decode_lines(capture: &[u8]) -> Vec<String> {
-    let mut c = exe()
-        .arg("decode")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = c.stdin.take().unwrap();
-    let bytes = capture.to_vec();
-    let w = std::thread::spawn(move || {
-        use std::io::Write;
-        stdin.write_all(&bytes).unwrap();
-    });
-    let mut s = String::new();
-    c.stdout.take().unwrap().read_to_string(&mut s).unwrap();
-    w.join().unwrap();
-    c.wait().unwrap();
-    s.lines().map(str::to_owned).collect()
+    let mut cmd = exe();
+    cmd.arg("decode");
+    let out = run_with_input(cmd, capture);
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Waits (up to 30 s) until `path` holds more than `bytes` bytes.
