@@ -97,17 +97,12 @@ fn certs_serve_doctor_stream_and_resume() {
     // Second run from the bookmark: nothing new on the server, so nothing is written again.
     // Appends to the same file: the whole file must still hold every event once.
     let jsonl2 = jsonl.clone();
-    let run2 = client(&["stream", "--duration", "2"])
-        .arg("--out")
-        .arg(&jsonl2)
-        .arg("--bookmark")
-        .arg(&bookmark)
-        .output()
-        .unwrap();
-    assert!(
-        run2.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run2.stderr)
+    succeeds(
+        client(&["stream", "--duration", "2"])
+            .arg("--out")
+            .arg(&jsonl2)
+            .arg("--bookmark")
+            .arg(&bookmark),
     );
     let text2 = std::fs::read_to_string(&jsonl2).unwrap();
     let repeated = text2

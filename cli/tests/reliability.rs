@@ -338,15 +338,12 @@ fn a_bookmark_that_cannot_be_trusted_is_refused() {
     let out = dir.join("out.jsonl");
     let bookmark = dir.join("bookmark");
     // A complete run writes a good bookmark for this stream.
-    let good = stream_cmd(&pki, &server, &out, &bookmark)
-        .args(["--start", "genesis", "--duration", "2"])
-        .output()
-        .unwrap();
-    assert!(
-        good.status.success(),
-        "{}",
-        String::from_utf8_lossy(&good.stderr)
-    );
+    succeeds(stream_cmd(&pki, &server, &out, &bookmark).args([
+        "--start",
+        "genesis",
+        "--duration",
+        "2",
+    ]));
     let text = std::fs::read_to_string(&bookmark).unwrap();
     assert!(text.starts_with("estreamer-bookmark 2\n"), "{text}");
     let cases = [

@@ -31,6 +31,18 @@ pub fn run_with_input(mut cmd: Command, input: &[u8]) -> std::process::Output {
     out
 }
 
+/// Runs `cmd` to its end and returns its output; fails the test, with its standard error, if
+/// it did not succeed.
+pub fn succeeds(cmd: &mut Command) -> std::process::Output {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// A loopback port nothing listens on (now).
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
