@@ -101,6 +101,22 @@ fn event85<'a>(rule_id: u32, host: &'a str) -> intrusion_event_85::Repr<'a> {
     }
 }
 
+/// Record 67 for classification 35, `trojan-activity`.
+fn trojan_activity() -> Vec<u8> {
+    enc(|o| {
+        classification::Repr {
+            classification_id: 35,
+            name: Text(b"trojan-activity"),
+            description: Text(b"A Network Trojan was Detected"),
+            classification_uuid: u(1),
+            classification_revision_uuid: u(2),
+            trailing: &[],
+        }
+        .encode(o)
+        .unwrap()
+    })
+}
+
 #[test]
 fn intrusion_85_round_trips_and_dispatches_on_the_block_type() {
     let repr = event85(1_000_003, "example.com");
@@ -275,21 +291,7 @@ fn every_prefix_and_mutation_is_an_error_or_a_faithful_decode() {
     let samples: Vec<(u32, Vec<u8>)> = vec![
         (66, rule(1, 1_000_003, 2_000_015, "LOCAL rule")),
         (400, enc(|o| event85(5, "x").encode(o).unwrap())),
-        (
-            67,
-            enc(|o| {
-                classification::Repr {
-                    classification_id: 35,
-                    name: Text(b"trojan-activity"),
-                    description: Text(b"A Network Trojan was Detected"),
-                    classification_uuid: u(1),
-                    classification_revision_uuid: u(2),
-                    trailing: &[],
-                }
-                .encode(o)
-                .unwrap()
-            }),
-        ),
+        (67, trojan_activity()),
         (
             110,
             enc(|o| {
@@ -389,22 +391,7 @@ fn names_for_every_reference_and_snapshot_round_trip() {
     let put =
         |md: &mut Metadata, t: u32, body: Vec<u8>| assert!(md.ingest(&decode(t, &body)), "{t}");
     put(&mut md, 66, rule(1, 1_000_003, 2_000_015, "msg"));
-    put(
-        &mut md,
-        67,
-        enc(|o| {
-            classification::Repr {
-                classification_id: 35,
-                name: Text(b"trojan-activity"),
-                description: Text(b"A Network Trojan was Detected"),
-                classification_uuid: u(1),
-                classification_revision_uuid: u(2),
-                trailing: &[],
-            }
-            .encode(o)
-            .unwrap()
-        }),
-    );
+    put(&mut md, 67, trojan_activity());
     put(
         &mut md,
         4,
