@@ -385,38 +385,33 @@ impl Metadata {
         }
     }
 
+    /// Stores a rule message (record 66, or legacy 5), keyed by (generator ID, rule ID).
+    fn put_rule(&mut self, r: RuleEntry) {
+        self.rules.insert((r.generator_id, r.rule_id), r);
+    }
+
     /// Stores what a metadata record says; returns true when `record` was metadata. Later
     /// records replace earlier ones for the same key (the FMC resends a changed rule).
     pub fn ingest(&mut self, record: &Record<'_>) -> bool {
         match record {
-            Record::RuleMessage(v) => {
-                self.rules.insert(
-                    (v.generator_id(), v.rule_id()),
-                    RuleEntry {
-                        generator_id: v.generator_id(),
-                        rule_id: v.rule_id(),
-                        rendered_signature_id: v.rendered_signature_id(),
-                        rule_revision: v.rule_revision(),
-                        message: text(v.message()),
-                        rule_uuid: Some(v.rule_uuid().to_string()),
-                        rule_revision_uuid: Some(v.rule_revision_uuid().to_string()),
-                    },
-                );
-            }
-            Record::RuleMessageLegacy(v) => {
-                self.rules.insert(
-                    (v.generator_id(), v.rule_id()),
-                    RuleEntry {
-                        generator_id: v.generator_id(),
-                        rule_id: v.rule_id(),
-                        rendered_signature_id: v.rendered_signature_id(),
-                        rule_revision: v.rule_revision(),
-                        message: text(v.message()),
-                        rule_uuid: None,
-                        rule_revision_uuid: None,
-                    },
-                );
-            }
+            Record::RuleMessage(v) => self.put_rule(RuleEntry {
+                generator_id: v.generator_id(),
+                rule_id: v.rule_id(),
+                rendered_signature_id: v.rendered_signature_id(),
+                rule_revision: v.rule_revision(),
+                message: text(v.message()),
+                rule_uuid: Some(v.rule_uuid().to_string()),
+                rule_revision_uuid: Some(v.rule_revision_uuid().to_string()),
+            }),
+            Record::RuleMessageLegacy(v) => self.put_rule(RuleEntry {
+                generator_id: v.generator_id(),
+                rule_id: v.rule_id(),
+                rendered_signature_id: v.rendered_signature_id(),
+                rule_revision: v.rule_revision(),
+                message: text(v.message()),
+                rule_uuid: None,
+                rule_revision_uuid: None,
+            }),
             Record::Classification(v) => self.put_id(
                 CLASSIFICATION,
                 v.classification_id(),

@@ -122,20 +122,30 @@ fn record_of<'a>(
     if m.message_type() != MessageType::EVENT_DATA {
         return None;
     }
+    Some(decode_event(m, mode, bundle))
+}
+
+/// Decodes an Event Data message's record.
+#[inline]
+fn decode_event<'a>(
+    m: &Message<'a>,
+    mode: HeaderMode,
+    bundle: Option<InBundle>,
+) -> RecordResult<'a> {
     let mut position = at(m.offset(), bundle);
     let event = match EventData::parse(m.body(), m.body_offset(), mode) {
         Ok(e) => e,
-        Err(error) => return Some(Err(RecordError { position, error })),
+        Err(error) => return Err(RecordError { position, error }),
     };
     position.archive_timestamp = event.archive_timestamp();
-    Some(match Record::decode(&event) {
+    match Record::decode(&event) {
         Ok(record) => Ok(Located {
             position,
             event,
             record,
         }),
         Err(error) => Err(RecordError { position, error }),
-    })
+    }
 }
 
 /// An open bundle: how far into its members the walk is.
@@ -147,50 +157,54 @@ struct Open {
     index: u32,
 }
 
-/// The next member of `b` from `open` on that yields an item (an Event Data message or an
-/// error), framed only: its start (bytes into the members), its index and where the walk goes
-/// on. `None` at the bundle's end.
+/// A bundle member that yields an item: an Event Data message, or the error of a member that
+/// does not frame. Framed only, not decoded.
+struct Found<'a> {
+    member: Result<Message<'a>, DecodeError>,
+    /// Bytes into the members where it starts.
+    start: usize,
+    index: u32,
+}
+
+/// The next member of `b` from `open` on that yields an item, and where the walk goes on after
+/// it; `None` at the bundle's end.
 #[inline]
-fn scan(b: &Bundle<'_>, open: Open) -> Option<(usize, u32, Open)> {
+fn find<'a>(b: &Bundle<'a>, open: Open) -> Option<(Found<'a>, Open)> {
     let mut it = b.messages_from(open.skip);
     let mut index = open.index;
     loop {
         let start = it.walked(b);
-        let item = it.next()?;
+        let member = it.next()?;
         let next = Open {
             skip: it.walked(b),
             index: index.wrapping_add(1),
         };
-        match item {
+        match member {
             Ok(m) if m.message_type() != MessageType::EVENT_DATA => index = next.index,
-            _ => return Some((start, index, next)),
+            member => {
+                let found = Found {
+                    member,
+                    start,
+                    index,
+                };
+                return Some((found, next));
+            }
         }
     }
 }
 
-/// Decodes the member `scan` found.
+/// Decodes the member `find` found.
 #[inline]
-fn member<'a>(b: &Bundle<'a>, start: usize, index: u32, mode: HeaderMode) -> RecordResult<'a> {
+fn member<'a>(b: &Bundle<'a>, found: Found<'a>, mode: HeaderMode) -> RecordResult<'a> {
     let here = Some(InBundle {
         sequence_number: b.sequence_number,
-        index,
+        index: found.index,
     });
-    match b.messages_from(start).next() {
-        Some(Ok(m)) => match record_of(&m, mode, here) {
-            Some(item) => item,
-            // `scan` only stops at Event Data members and errors.
-            None => Err(RecordError {
-                position: at(m.offset(), here),
-                error: DecodeError::Incomplete { needed: 0 },
-            }),
-        },
-        Some(Err(error)) => Err(RecordError {
-            position: at(b.messages_offset() + start, here),
+    match found.member {
+        Ok(m) => decode_event(&m, mode, here),
+        Err(error) => Err(RecordError {
+            position: at(b.messages_offset() + found.start, here),
             error,
-        }),
-        None => Err(RecordError {
-            position: at(b.messages_offset() + start, here),
-            error: DecodeError::Incomplete { needed: 0 },
         }),
     }
 }
@@ -272,10 +286,10 @@ impl<'a> Iterator for Records<'a> {
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             if let Some((b, open)) = self.open {
-                match scan(&b, open) {
-                    Some((start, index, next)) => {
+                match find(&b, open) {
+                    Some((found, next)) => {
                         self.open = Some((b, next));
-                        return Some(member(&b, start, index, self.mode));
+                        return Some(member(&b, found, self.mode));
                     }
                     None => self.open = None,
                 }
@@ -305,7 +319,7 @@ pub use self::reader::RecordReader;
 
 #[cfg(feature = "std")]
 mod reader {
-    use super::{Open, RecordResult, Top, member, scan, top};
+    use super::{Open, RecordResult, Top, find, member, top};
     use crate::error::{DecodeError, ErrorKind};
     use crate::frame::{Bundle, DecodeOptions, HeaderMode, Message, MessageType};
     use crate::stream::{MessageReader, ReadError};
@@ -376,14 +390,26 @@ mod reader {
         pub fn next_record(&mut self) -> std::io::Result<Option<RecordResult<'_>>> {
             loop {
                 if let Some((at, len, open)) = self.open {
-                    // Framed twice (here and in `member`) so that no borrow of the buffer is
-                    // held across the read below.
-                    match self.bundle(at, len).and_then(|b| scan(&b, open)) {
-                        Some((start, index, next)) => {
+                    // The member is framed twice, here and below, so that no borrow of the
+                    // buffer is held across the read further down.
+                    let found = self.bundle(at, len).and_then(|b| {
+                        find(&b, open).map(|(f, next)| {
+                            (
+                                Open {
+                                    skip: f.start,
+                                    index: f.index,
+                                },
+                                next,
+                            )
+                        })
+                    });
+                    match found {
+                        Some((here, next)) => {
                             self.open = Some((at, len, next));
+                            let mode = self.mode;
                             return Ok(self
                                 .bundle(at, len)
-                                .map(|b| member(&b, start, index, self.mode)));
+                                .and_then(|b| find(&b, here).map(|(f, _)| member(&b, f, mode))));
                         }
                         None => self.open = None,
                     }
