@@ -267,7 +267,7 @@ fn message_reader_allocates_nothing_in_steady_state() {
     );
 }
 
-/// Typed records (issue 3/4 layouts): decoding every record of the stream, reading every field
+/// Typed records: decoding every record of the stream, reading every field
 /// through its view (and walking it generically, as the JSON writer does) and rendering every
 /// intrusion event with a filled metadata cache allocates nothing. Filling the cache (the insert)
 /// is outside the measurement.

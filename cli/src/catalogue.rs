@@ -150,7 +150,7 @@ fn vectors_cell(r: &Row) -> String {
         .join("; ")
 }
 
-/// The table as Markdown (for README.md).
+/// The table as Markdown (the first part of docs/records.md).
 pub fn markdown(rows: &[Row]) -> String {
     let mut s = String::from(
         "| record | name | body | layouts | decoded / raw | test vectors |\n|---:|---|---|---|---|---|\n",

@@ -69,8 +69,8 @@ pub use linux::DirectFile;
 pub const ALIGN: usize = 4096;
 
 /// A buffer is handed to the writer thread when it holds this much. Measured on the 2-vCPU VM
-/// of PERFORMANCE.md (session 6) against 256 KiB to 8 MiB buffers, one to eight of them with
-/// the thread: none did better than 2 MiB x 3, and smaller ones did not lower the user time.
+/// of PERFORMANCE.md against 256 KiB to 8 MiB buffers, one to eight of them with the thread:
+/// none did better than 2 MiB x 3, and smaller ones did not lower the user time.
 pub const CHUNK: usize = 2 << 20;
 
 #[cfg(target_os = "linux")]

@@ -116,7 +116,7 @@ enum Command {
     /// Print the record coverage table: every record type, how its body is decoded (which
     /// layouts, by block type) or that it is kept raw, and the test vectors that contain it.
     Catalogue {
-        /// `text`, `markdown` (the table, for README.md), `json` (JSON Lines) or `reference`
+        /// `text`, `markdown` (the table), `json` (JSON Lines) or `reference`
         /// (docs/records.md: the table and every layout's fields).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,

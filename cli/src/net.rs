@@ -872,7 +872,7 @@ pub struct DemoArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Intrusion events to print.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 5)]
     pub show: usize,
     /// Also write every record as JSON Lines to this file.
     #[arg(long, short, value_name = "FILE")]
@@ -1138,7 +1138,7 @@ fn count_events(bytes: &[u8]) -> usize {
 /// Records written so far, shared between the sink and the future that stops the stream at
 /// `--max-records` (both on the single-threaded runtime). Not an atomic: a locked increment per
 /// record drains the store buffer after each rendered event, and cost ~6 % of `stream`'s time in
-/// a profile (PERFORMANCE.md, sixth round).
+/// a profile.
 #[derive(Clone)]
 struct EventCounter(std::rc::Rc<std::cell::Cell<u64>>);
 

@@ -160,30 +160,6 @@ fn bundled_session_capture_is_the_verified_vector() {
     assert_eq!(lines[24]["sid_status"], "rendered");
 }
 
-/// README.md's record coverage table is `estreamer catalogue --format markdown` verbatim (between
-/// the two marker comments), so the table cannot drift from the layouts. Regenerate with:
-/// `cargo run -q -p estreamer-cli -- catalogue --format markdown --testdata testdata`.
-#[test]
-fn readme_coverage_table_is_generated() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let (start, end) = ("<!-- catalogue:start -->\n", "<!-- catalogue:end -->");
-    let a = readme
-        .find(start)
-        .expect("README.md lacks the catalogue start marker")
-        + start.len();
-    let b = readme
-        .find(end)
-        .expect("README.md lacks the catalogue end marker");
-    let rows = estreamer_cli::catalogue::rows(Some(&root.join("testdata")));
-    let table = estreamer_cli::catalogue::markdown(&rows);
-    assert!(
-        readme[a..b] == table,
-        "README.md's coverage table is out of date: regenerate it with \
-         `cargo run -q -p estreamer-cli -- catalogue --format markdown --testdata testdata`"
-    );
-}
-
 /// docs/records.md is `estreamer catalogue --format reference` verbatim: the field reference
 /// cannot drift from the layouts.
 #[test]

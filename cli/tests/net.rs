@@ -321,7 +321,7 @@ fn readme_shows_the_real_demo_output() {
     );
 }
 
-/// The demo's output read line by line as a newcomer would (issue 20): addresses, ICMP, what
+/// The demo's output read line by line as a newcomer would: addresses, ICMP, what
 /// is missing, one revision per rule, the metadata counts explained, where the JSON went,
 /// what to run next.
 #[test]

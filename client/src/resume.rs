@@ -41,7 +41,7 @@
 //! newer record cannot repeat any of them. The rest of the session, which is all of a first
 //! session and nearly all of a resumed one, only has its key appended to the window: no hash
 //! table insert or removal per record (that was 5-7 % of `estreamer stream`'s time in a
-//! profile; PERFORMANCE.md, sixth round). The same record twice within one session is
+//! profile). The same record twice within one session is
 //! written twice: that is what the server sent, and no eStreamer server does it.
 //!
 //! # File format: a journal (decision)
